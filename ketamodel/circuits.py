@@ -1,0 +1,174 @@
+r"""An excitatory–inhibitory rate model of cortex under NMDA receptor block.
+
+Chapter 1 of the book. A Wilson–Cowan pair of populations
+(:cite:p:`wilson1972excitatory`), pyramidal cells :math:`E` and fast-spiking
+interneurons :math:`I`, with activities normalised to [0, 1]:
+
+.. math::
+
+    \tau_E \dot E &= -E + S\big(g_E(\theta)\,(w_{EE} E + P) - w_{EI} I\big) \\
+    \tau_I \dot I &= -I + S\big(g_I(\theta)\,(w_{IE} E + Q) - w_{II} I\big) \\
+    g_X(\theta) &= 1 - \phi_X\,\theta, \qquad S(x) = \frac{1}{1 + e^{-a (x - x_0)}}
+
+:math:`\theta` is the NMDA receptor occupancy by ketamine and :math:`\phi_X`
+the share of population X's excitatory drive carried by NMDA receptors.
+Interneurons lean more on NMDA receptors (:math:`\phi_I > \phi_E`; parvalbumin
+cells in mouse prefrontal cortex, :cite:p:`lewis2022pathway`;
+:cite:p:`picard2019nmda`), so moderate block removes inhibition first and
+pyramidal firing *rises* (disinhibition, :cite:p:`homayoun2007nmda`), while
+near-complete block removes the pyramidal cells' own drive and firing
+falls: an inverted U across dose, as for prefrontal glutamate in rats
+(:cite:p:`moghaddam1997activation`).
+
+The disinhibition account is a hypothesis with mixed support
+(:cite:p:`wood2012disruption`; :cite:p:`taylor2012lack`): every number below is
+*assumed* and chosen for teaching.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from .params import check_array, check_params, param
+
+
+@dataclass(frozen=True)
+class CircuitParams:
+    """Parameters of the E–I rate model (all *assumed*: chosen for teaching)."""
+
+    tau_e_ms: float = param(10.0, "ms", "assumed: membrane time scale of pyramidal cells")
+    tau_i_ms: float = param(5.0, "ms", "assumed: interneurons are faster than pyramidal cells")
+    w_ee: float = param(1.6, "1", "assumed: recurrent excitation, weak enough for one "
+                        "stable state")
+    w_ei: float = param(2.5, "1", "assumed: inhibition of E by I")
+    w_ie: float = param(2.5, "1", "assumed: excitation of I by E")
+    w_ii: float = param(0.5, "1", "assumed: inhibition among interneurons")
+    drive_e: float = param(2.2, "1", "assumed: external (thalamic and cortical) drive to E")
+    drive_i: float = param(1.6, "1", "assumed: external drive to I")
+    nmda_share_e: float = param(
+        0.75, "1", "assumed: share of pyramidal excitatory drive carried by NMDA receptors; "
+        "no measured value", high=1.0, low_open=False)
+    nmda_share_i: float = param(
+        0.95, "1", "assumed: interneurons rely more on NMDA drive (lewis2022pathway, "
+        "qualitative); the number is not measured", high=1.0, low_open=False)
+    gain: float = param(4.0, "1", "assumed: slope of the sigmoid")
+    threshold: float = param(1.5, "1", "assumed: input at half-maximal activity", low=-10.0)
+    max_rate_e_Hz: float = param(40.0, "Hz", "assumed: order of the maximal sustained rate "
+                                 "of cortical pyramidal cells")
+    max_rate_i_Hz: float = param(100.0, "Hz", "assumed: fast-spiking interneurons fire faster")
+
+    def __post_init__(self) -> None:
+        check_params(self)
+
+
+@dataclass(frozen=True)
+class CircuitState:
+    """Steady-state firing of the two populations.
+
+    Attributes
+    ----------
+    occupancy : ndarray
+        NMDA receptor occupancy the state was computed at.
+    excitatory_Hz, inhibitory_Hz : ndarray
+        Mean firing rates of pyramidal cells and interneurons, Hz.
+    """
+
+    occupancy: np.ndarray
+    excitatory_Hz: np.ndarray
+    inhibitory_Hz: np.ndarray
+
+    def relative_excitation(self, baseline_Hz: float) -> np.ndarray:
+        """Pyramidal firing relative to a baseline rate (1 = unchanged)."""
+        return self.excitatory_Hz / baseline_Hz
+
+
+def _sigmoid(x: np.ndarray, p: CircuitParams) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-p.gain * (x - p.threshold)))
+
+
+def _rhs(e: np.ndarray, i: np.ndarray, occ: np.ndarray, p: CircuitParams
+         ) -> tuple[np.ndarray, np.ndarray]:
+    """Time derivatives × tau of the normalised activities."""
+    ge = 1.0 - p.nmda_share_e * occ
+    gi = 1.0 - p.nmda_share_i * occ
+    de = -e + _sigmoid(ge * (p.w_ee * e + p.drive_e) - p.w_ei * i, p)
+    di = -i + _sigmoid(gi * (p.w_ie * e + p.drive_i) - p.w_ii * i, p)
+    return de, di
+
+
+def steady_state(occupancy: ArrayLike, params: CircuitParams | None = None) -> CircuitState:
+    """Firing rates of the E–I model at rest, for each NMDA receptor occupancy.
+
+    The system is relaxed to its fixed point by integrating the equations
+    (vectorised over occupancies) until the change per step is below 1e-10;
+    the fixed point is unique and stable for the default parameters
+    (tested in ``tests/test_circuits.py``).
+
+    Parameters
+    ----------
+    occupancy : array_like
+        NMDA receptor occupancy, each in [0, 1].
+    params : CircuitParams, optional
+        Model parameters.
+
+    Returns
+    -------
+    CircuitState
+        With arrays of the shape of ``occupancy`` (0-d for a scalar).
+
+    Raises
+    ------
+    RuntimeError
+        If the relaxation does not converge (e.g. parameters with an
+        oscillating or bistable circuit).
+    """
+    p = CircuitParams() if params is None else params
+    occ = check_array("occupancy", occupancy, low=0.0, high=1.0)
+    flat = np.atleast_1d(occ).ravel()
+    e = np.full(flat.shape, 0.1)
+    i = np.full(flat.shape, 0.1)
+    dt_e = 0.2                                     # step as a fraction of tau_e
+    dt_i = dt_e * p.tau_e_ms / p.tau_i_ms
+    if dt_i > 0.5:                                 # keep the faster population stable
+        dt_e, dt_i = 0.5 * p.tau_i_ms / p.tau_e_ms, 0.5
+    for _ in range(20000):
+        de, di = _rhs(e, i, flat, p)
+        e = e + dt_e * de
+        i = i + dt_i * di
+        if max(np.abs(de).max(), np.abs(di).max()) < 1e-10:
+            break
+    else:
+        raise RuntimeError("the E-I model did not settle to a steady state; the parameters "
+                           "may give oscillations or several states")
+    shape = occ.shape
+    return CircuitState(occupancy=occ, excitatory_Hz=(e * p.max_rate_e_Hz).reshape(shape),
+                        inhibitory_Hz=(i * p.max_rate_i_Hz).reshape(shape))
+
+
+def jacobian(occupancy: float, params: CircuitParams | None = None) -> np.ndarray:
+    """Jacobian (1/ms) of the E–I model at its steady state; both eigenvalues have
+    negative real parts when the state is stable."""
+    p = CircuitParams() if params is None else params
+    s = steady_state(occupancy, p)
+    e = float(s.excitatory_Hz) / p.max_rate_e_Hz
+    i = float(s.inhibitory_Hz) / p.max_rate_i_Hz
+    occ = float(occupancy)
+    ge, gi = 1.0 - p.nmda_share_e * occ, 1.0 - p.nmda_share_i * occ
+    se = _sigmoid(np.array(ge * (p.w_ee * e + p.drive_e) - p.w_ei * i), p)
+    si = _sigmoid(np.array(gi * (p.w_ie * e + p.drive_i) - p.w_ii * i), p)
+    dse = p.gain * se * (1 - se)
+    dsi = p.gain * si * (1 - si)
+    return np.array([
+        [(-1 + dse * ge * p.w_ee) / p.tau_e_ms, (-dse * p.w_ei) / p.tau_e_ms],
+        [(dsi * gi * p.w_ie) / p.tau_i_ms, (-1 - dsi * p.w_ii) / p.tau_i_ms],
+    ])
+
+
+def peak_occupancy(params: CircuitParams | None = None, n: int = 401) -> float:
+    """Occupancy at which pyramidal firing is highest (the top of the inverted U)."""
+    occ = np.linspace(0.0, 1.0, n)
+    s = steady_state(occ, params)
+    return float(occ[int(np.argmax(s.excitatory_Hz))])

@@ -1,0 +1,133 @@
+"""Parameters that carry their unit and their source, and input checks.
+
+Every number of the models that stands for a biological quantity is a field
+of a frozen dataclass declared with :func:`param`. Its metadata holds the
+unit and the source: a key of ``references.bib``, or ``"assumed: <why>"`` for
+a value chosen for teaching. :mod:`ketamodel.provenance` lists them all.
+
+The ``check_*`` helpers validate inputs at the boundary of the library and
+raise :class:`ValueError` with a message that names the parameter, the value
+received and the accepted range.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import field, fields
+from typing import Any
+
+import numpy as np
+
+ASSUMED_PREFIX = "assumed:"
+
+
+def param(value: float, unit: str, source: str, *, low: float = 0.0,
+          high: float = math.inf, low_open: bool = True, high_open: bool = False) -> Any:
+    """Declare a dataclass field that carries its unit, its source and its valid range.
+
+    Parameters
+    ----------
+    value : float
+        The default value.
+    unit : str
+        The unit, e.g. ``"mL/min/kg"``; ``"1"`` for a dimensionless number.
+    source : str
+        A key of ``references.bib``, optionally followed by ``"; "`` and a note
+        (``"kamp2020ketamine; computed from 79 L/h per 70 kg"``), or
+        ``"assumed: <why>"``.
+    low, high : float
+        The accepted range, checked by :func:`check_params`.
+    low_open, high_open : bool
+        Whether the bounds themselves are excluded.
+
+    Returns
+    -------
+    dataclasses.Field
+        A field with ``default=value`` and metadata ``unit``, ``source``,
+        ``low``, ``high``, ``low_open``, ``high_open``.
+    """
+    return field(default=value, metadata={
+        "unit": unit, "source": source, "low": low, "high": high,
+        "low_open": low_open, "high_open": high_open,
+    })
+
+
+def source_keys(source: str) -> list[str]:
+    """The BibTeX keys named by a source string (empty for an assumed value).
+
+    The keys are the text before the first ``";"``, separated by commas.
+    """
+    if source.startswith(ASSUMED_PREFIX):
+        return []
+    head = source.split(";", 1)[0]
+    return [k.strip() for k in head.split(",") if k.strip()]
+
+
+def _range_text(low: float, high: float, low_open: bool, high_open: bool) -> str:
+    left = "(" if low_open else "["
+    right = ")" if high_open or math.isinf(high) else "]"
+    hi = "inf" if math.isinf(high) else f"{high:g}"
+    return f"{left}{low:g}, {hi}{right}"
+
+
+def check_scalar(name: str, value: Any, *, low: float = 0.0, high: float = math.inf,
+                 low_open: bool = False, high_open: bool = False) -> float:
+    """Return ``value`` as a float, or raise ``ValueError`` naming ``name`` and the range.
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name, as the caller knows it.
+    value : object
+        What was passed.
+    low, high : float
+        Bounds of the accepted range.
+    low_open, high_open : bool
+        Whether the bounds are excluded.
+    """
+    rng = _range_text(low, high, low_open, high_open)
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number in {rng}, got {value!r}") from None
+    if isinstance(value, bool) or not math.isfinite(x):
+        raise ValueError(f"{name} must be a finite number in {rng}, got {value!r}")
+    too_low = x < low or (low_open and x == low)
+    too_high = x > high or (high_open and x == high)
+    if too_low or too_high:
+        raise ValueError(f"{name} must be in {rng}, got {value!r}")
+    return x
+
+
+def check_array(name: str, values: Any, *, low: float = 0.0, high: float = math.inf,
+                ndim: int | None = None) -> np.ndarray:
+    """Return ``values`` as a float array, or raise ``ValueError`` naming ``name``.
+
+    Every element must be finite and lie in ``[low, high]``; ``ndim``, when
+    given, is the required number of dimensions.
+    """
+    arr = np.asarray(values, dtype=float)
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(f"{name} must have {ndim} dimension(s), got shape {arr.shape}")
+    rng = _range_text(low, high, False, False)
+    if arr.size and not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must contain only finite numbers in {rng}; found NaN or inf")
+    if arr.size and (arr.min() < low or arr.max() > high):
+        raise ValueError(f"{name} must lie in {rng}, got values from {arr.min():g} "
+                         f"to {arr.max():g}")
+    return arr
+
+
+def check_params(obj: Any) -> None:
+    """Check every field of a parameter dataclass against its declared range.
+
+    Call it from ``__post_init__``; a value outside its range raises
+    ``ValueError`` naming the field, its unit and the range.
+    """
+    for f in fields(obj):
+        if "unit" not in f.metadata:
+            continue
+        md = f.metadata
+        check_scalar(f"{type(obj).__name__}.{f.name} ({md['unit']})", getattr(obj, f.name),
+                     low=md["low"], high=md["high"], low_open=md["low_open"],
+                     high_open=md["high_open"])
