@@ -14,11 +14,15 @@ interneurons :math:`I`, with activities normalised to [0, 1]:
 the share of population X's excitatory drive carried by NMDA receptors.
 Interneurons lean more on NMDA receptors (:math:`\phi_I > \phi_E`; parvalbumin
 cells in mouse prefrontal cortex, :cite:p:`lewis2022pathway`;
-:cite:p:`picard2019nmda`), so moderate block removes inhibition first and
+:cite:p:`picard2019nmda`), so moderate block silences inhibition first and
 pyramidal firing *rises* (disinhibition, :cite:p:`homayoun2007nmda`), while
 near-complete block removes the pyramidal cells' own drive and firing
 falls: an inverted U across dose, as for prefrontal glutamate in rats
-(:cite:p:`moghaddam1997activation`).
+(:cite:p:`moghaddam1997activation`). The rise is largest when
+:math:`\phi_I > \phi_E`; with equal shares a smaller rise remains (the
+interneurons also lose the drive they get from pyramidal cells, and they sit
+on the steep part of their sigmoid), and with :math:`\phi_I < \phi_E` there
+is none (tested).
 
 The disinhibition account is a hypothesis with mixed support
 (:cite:p:`wood2012disruption`; :cite:p:`taylor2012lack`): every number below is
@@ -168,7 +172,12 @@ def jacobian(occupancy: float, params: CircuitParams | None = None) -> np.ndarra
 
 
 def peak_occupancy(params: CircuitParams | None = None, n: int = 401) -> float:
-    """Occupancy at which pyramidal firing is highest (the top of the inverted U)."""
+    """Occupancy at which pyramidal firing is highest (the top of the inverted U).
+
+    ``n`` (an integer ≥ 3) is the number of grid points on [0, 1].
+    """
+    if not isinstance(n, int | np.integer) or n < 3:
+        raise ValueError(f"n must be a whole number >= 3, got {n!r}")
     occ = np.linspace(0.0, 1.0, n)
     s = steady_state(occ, params)
     return float(occ[int(np.argmax(s.excitatory_Hz))])

@@ -232,7 +232,8 @@ class Dose:
     start_min : float
         Time of the start of the administration, min, ≥ 0.
     duration_min : float
-        Duration of a constant-rate IV infusion, min, ≥ 0; 0 means a bolus.
+        Duration of a constant-rate IV infusion, min: 0 (a bolus) or in
+        [0.01, 10080] (up to a week).
         Only IV doses may have a duration.
     bioavailability : float or None
         Overrides the route's default bioavailability, in (0, 1]; ``None``
@@ -249,7 +250,10 @@ class Dose:
         check_scalar("dose_mg_per_kg", self.dose_mg_per_kg, low=0.0, high=50.0)
         _check_route(self.route)
         check_scalar("start_min", self.start_min, low=0.0)
-        check_scalar("duration_min", self.duration_min, low=0.0)
+        check_scalar("duration_min", self.duration_min, low=0.0, high=10080.0)
+        if 0.0 < self.duration_min < 0.01:
+            raise ValueError(f"duration_min must be 0 (a bolus) or in [0.01, 10080] min, "
+                             f"got {self.duration_min!r}")
         if self.duration_min > 0 and self.route != "iv":
             raise ValueError(f"duration_min must be 0 for route {self.route!r}: only IV doses "
                              f"can be infused, got {self.duration_min!r}")

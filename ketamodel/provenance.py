@@ -14,9 +14,11 @@ tests audit the same rows.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import importlib
 import inspect
+import re
 from dataclasses import dataclass
 
 from .params import ASSUMED_PREFIX, source_keys
@@ -59,10 +61,10 @@ def parameter_classes(module_names: tuple[str, ...] = MODEL_MODULES) -> list[typ
     found = []
     for name in module_names:
         module = importlib.import_module(f"ketamodel.{name}")
-        for _, obj in inspect.getmembers(module, inspect.isclass):
-            if (obj.__module__ == module.__name__ and dataclasses.is_dataclass(obj)
-                    and any("source" in f.metadata for f in dataclasses.fields(obj))):
-                found.append(obj)
+        classes = [obj for _, obj in inspect.getmembers(module, inspect.isclass)
+                   if obj.__module__ == module.__name__ and dataclasses.is_dataclass(obj)
+                   and any("source" in f.metadata for f in dataclasses.fields(obj))]
+        found += sorted(classes, key=lambda c: inspect.getsourcelines(c)[1])
     return found
 
 
@@ -96,20 +98,91 @@ def _escape(text: str) -> str:
 
 
 def table_markdown(module: str, rows: list[ParameterRow] | None = None) -> str:
-    """A MyST Markdown table of one module's parameters, citing sources with ``{cite:p}``.
+    """MyST Markdown tables of one module's parameters, one per class, citing with ``{cite:p}``.
 
     Assumed values are marked with a bold **assumed** and the reason.
     """
     rows = parameters() if rows is None else rows
-    lines = ["| class | parameter | value | unit | source |", "|---|---|---|---|---|"]
+    lines: list[str] = []
+    current = None
     for r in rows:
         if r.module != module:
             continue
+        if r.cls != current:
+            current = r.cls
+            lines += ["", f"**`{r.cls}`**", "", "| parameter | value | unit | source |",
+                      "|---|---|---|---|"]
         if r.assumed:
             src = f"**assumed**: {_escape(r.note)}"
         else:
             src = "{cite:p}`" + ",".join(r.keys) + "`"
             if r.note:
                 src += f"; {_escape(r.note)}"
-        lines.append(f"| `{r.cls}` | `{r.name}` | {r.default:g} | {_escape(r.unit)} | {src} |")
-    return "\n".join(lines)
+        lines.append(f"| `{r.name}` | {r.default:g} | {_escape(r.unit)} | {src} |")
+    return "\n".join(lines).strip()
+
+
+# --------------------------------------------------------------------------------------
+# Audit: used by the tests, and by anyone checking a change to the models
+# --------------------------------------------------------------------------------------
+_BIB_ENTRY = re.compile(r"@\w+\s*\{\s*([^,\s]+)\s*,")
+_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]+)`|:cite(?::[a-z]+)?:`([^`]+)`")
+
+
+def bib_keys(bibtex: str) -> set[str]:
+    """The keys of the entries in a BibTeX text."""
+    return set(_BIB_ENTRY.findall(bibtex))
+
+
+def audit_rows(rows: list[ParameterRow], known_keys: set[str]) -> list[str]:
+    """Problems with parameter rows: a missing unit or source, an assumption without a
+    reason, a source key that is not in the bibliography. Empty when all is well."""
+    problems = []
+    for r in rows:
+        where = f"{r.module}.{r.cls}.{r.name}"
+        if not r.unit.strip():
+            problems.append(f"{where}: no unit")
+        if not r.source.strip():
+            problems.append(f"{where}: no source")
+        elif r.assumed and not r.note:
+            problems.append(f"{where}: 'assumed:' without a reason")
+        elif not r.assumed:
+            if not r.keys:
+                problems.append(f"{where}: source {r.source!r} names no key")
+            for key in r.keys:
+                if key not in known_keys:
+                    problems.append(f"{where}: source key {key!r} is not in references.bib")
+    return problems
+
+
+def cited_keys(text: str) -> set[str]:
+    """BibTeX keys cited in a text by MyST roles (``{cite:p}`a,b```) or reST roles
+    (``:cite:p:`a```)."""
+    keys: set[str] = set()
+    for a, b in _ROLE.findall(text):
+        keys |= {k.strip() for k in (a or b).split(",") if k.strip()}
+    return keys
+
+
+def module_level_literals(source: str, allowed: set[str] = frozenset()) -> list[str]:
+    """Numeric literals assigned at the top level of a module, outside ``allowed`` names.
+
+    A biological number belongs in a parameter dataclass; a module-level
+    constant is allowed only for physical constants and unit conversions,
+    listed by name in ``allowed``. Returns ``"name (line n): value"`` items.
+    """
+    found = []
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign):
+            targets = [t.id for t in node.targets if isinstance(t, ast.Name)]
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            targets = [node.target.id]
+        else:
+            continue
+        if node.value is None or set(targets) <= set(allowed):
+            continue
+        for sub in ast.walk(node.value):
+            if (isinstance(sub, ast.Constant) and isinstance(sub.value, int | float)
+                    and not isinstance(sub.value, bool)):
+                found.append(f"{', '.join(targets)} (line {node.lineno}): {sub.value!r}")
+    return found

@@ -171,9 +171,8 @@ _dose_strategy = st.builds(
     lambda mg, route, start, dur: ph.Dose(mg, route=route, start_min=start,
                                           duration_min=dur if route == "iv" else 0.0),
     st.floats(0.0, 5.0), st.sampled_from(ph.ROUTES), st.floats(0.0, 300.0),
-    # Durations below 1e-6 min are left out: a subnormal duration (5e-324) overflows the
-    # infusion rate to inf and gives NaN (reported; not a realistic schedule).
-    st.one_of(st.just(0.0), st.floats(1e-6, 120.0)))
+    # An infusion lasts 0 (a bolus) or at least 0.01 min; shorter ones are refused.
+    st.one_of(st.just(0.0), st.floats(0.01, 120.0)))
 
 
 @settings(database=None, max_examples=40, deadline=None)
@@ -183,6 +182,12 @@ def test_concentrations_are_never_negative(doses):
     for name in ("plasma_uM", "effect_site_uM", "norketamine_ng_per_mL", "occupancy"):
         assert np.all(getattr(r, name) >= 0.0)
     assert np.all(r.occupancy <= 1.0)
+
+
+@pytest.mark.parametrize("minutes", [5e-324, 1e-6, 0.009])
+def test_an_infusion_shorter_than_001_min_is_refused(minutes):
+    with pytest.raises(ValueError, match=r"duration_min.*0\.01"):
+        ph.Dose(0.5, duration_min=minutes)
 
 
 def test_repeated_infusions_start_at_the_right_times():

@@ -1,0 +1,54 @@
+"""The book builds with warnings as errors, and the built pages hold what they should."""
+
+import json
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_book_builds_without_warnings(built_book):
+    assert (built_book / "index.html").exists()
+    assert (built_book / "chapters" / "01_nmda_antagonism.html").exists()
+
+
+def test_every_toc_entry_is_built(built_book):
+    toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
+    files = re.findall(r"file:\s*(\S+)", toc) + ["intro"]
+    for f in files:
+        assert (built_book / f"{f}.html").exists(), f
+
+
+def test_chapter_one_shows_its_figures_and_equations(built_book):
+    html = (built_book / "chapters" / "01_nmda_antagonism.html").read_text(encoding="utf-8")
+    n_images = len(re.findall(r"<img [^>]*src=\"[^\"]+\.png\"", html))
+    assert n_images >= 10, n_images
+    assert html.count("math notranslate") >= 8            # display and inline equations
+    assert "Learning objectives" in html and "Checks" in html
+    assert html.count('class="solution') >= 4              # hidden solutions
+    assert "widget-view" not in html                       # no kernel-only widget output
+
+
+def test_parameter_appendix_lists_every_parameter(built_book):
+    from ketamodel import provenance
+
+    html = (built_book / "appendices" / "parameters.html").read_text(encoding="utf-8")
+    rows = provenance.parameters()
+    assert provenance.summary(rows) in html
+    for r in rows:
+        assert f"<code class=\"docutils literal notranslate\"><span class=\"pre\">{r.name}" in html, r.name
+
+
+def test_notebooks_are_committed_without_outputs():
+    for path in [*ROOT.glob("chapters/*.ipynb"), *ROOT.glob("appendices/*.ipynb")]:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code":
+                assert not cell["outputs"] and cell["execution_count"] is None, path.name
+
+
+def test_every_chapter_ends_with_checks():
+    for path in sorted(ROOT.glob("chapters/*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        last_code = [c for c in cells if c["cell_type"] == "code"][-1]
+        assert "assert" in "".join(last_code["source"]), path.name

@@ -1,0 +1,139 @@
+"""Every number with its source: the audit of the parameter registry.
+
+These tests fail when a parameter lacks a unit or a source, when a source key
+is not in references.bib, when a key in references.bib is cited nowhere, or
+when a module holds a bare numeric constant that is not a parameter. The
+``planted`` tests show that each check does fail on a mistake.
+"""
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from ketamodel import provenance
+from ketamodel.params import param
+
+ROOT = Path(__file__).resolve().parents[1]
+BIB = (ROOT / "references.bib").read_text(encoding="utf-8")
+KEYS = provenance.bib_keys(BIB)
+
+# Module-level numeric constants that are allowed, each with its reason.
+ALLOWED_LITERALS = {
+    "units": {
+        "KETAMINE_G_PER_MOL",       # physical constant: molar mass of C13H16ClNO
+        "KETAMINE_HCL_G_PER_MOL",   # physical constant: molar mass of the HCl salt
+        "NORKETAMINE_G_PER_MOL",    # physical constant: molar mass of C12H14ClNO
+        "S_PER_MIN",                # unit conversion
+        "MIN_PER_H",                # unit conversion
+    },
+    "pharmacology": {"_N_STATES"},  # the number of state variables, not a quantity
+    "plotting": {"LINESTYLES", "STYLE"},  # presentation: dash patterns, font sizes, dpi
+}
+
+
+def _book_texts() -> dict[str, str]:
+    """Every text of the book and the library that may cite a source."""
+    texts = {}
+    for path in [*ROOT.glob("*.md"), *ROOT.glob("chapters/*.md"), *ROOT.glob("appendices/*.md"),
+                 *(p for p in ROOT.glob("ketamodel/*.py") if p.name != "provenance.py")]:
+        texts[str(path.relative_to(ROOT))] = path.read_text(encoding="utf-8")
+    for path in [*ROOT.glob("chapters/*.ipynb"), *ROOT.glob("appendices/*.ipynb")]:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        texts[str(path.relative_to(ROOT))] = "\n".join("".join(c["source"]) for c in nb["cells"])
+    return texts
+
+
+def test_every_parameter_has_a_unit_and_a_known_source():
+    rows = provenance.parameters()
+    assert len(rows) >= 30, "the registry should see every parameter class of the models"
+    assert provenance.audit_rows(rows, KEYS) == []
+
+
+def test_every_model_module_is_in_the_registry():
+    modules = {r.module for r in provenance.parameters()}
+    assert modules == set(provenance.MODEL_MODULES)
+
+
+def test_every_bibliography_entry_is_cited_somewhere():
+    cited = set()
+    for text in _book_texts().values():
+        cited |= provenance.cited_keys(text)
+    cited |= {k for r in provenance.parameters() for k in r.keys}
+    assert sorted(KEYS - cited) == [], "entries of references.bib cited nowhere"
+
+
+def test_every_citation_is_in_the_bibliography():
+    missing = {name: sorted(provenance.cited_keys(text) - KEYS)
+               for name, text in _book_texts().items()}
+    assert {k: v for k, v in missing.items() if v} == {}
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "ketamodel").glob("*.py")), ids=lambda p: p.stem)
+def test_no_bare_numbers_at_module_level(path):
+    allowed = ALLOWED_LITERALS.get(path.stem, set())
+    assert provenance.module_level_literals(path.read_text(encoding="utf-8"), allowed) == []
+
+
+def test_summary_counts_add_up():
+    rows = provenance.parameters()
+    n_assumed = sum(r.assumed for r in rows)
+    assert provenance.summary(rows) == (f"{len(rows)} parameters, {len(rows) - n_assumed} "
+                                        f"from the literature, {n_assumed} assumed")
+    assert 0 < n_assumed < len(rows)
+
+
+def test_table_cites_sources_and_marks_assumptions():
+    table = provenance.table_markdown("pharmacology")
+    assert "{cite:p}`clements1981pharmacokinetics`" in table
+    assert "**assumed**" in table
+    n_rows = sum(line.startswith("| `") for line in table.splitlines())
+    assert n_rows == sum(r.module == "pharmacology" for r in provenance.parameters())
+
+
+# --- planted mistakes: each check must fail on them --------------------------------------
+@dataclasses.dataclass(frozen=True)
+class _Planted:
+    no_unit: float = param(1.0, "", "clements1981pharmacokinetics")
+    unknown_key: float = param(1.0, "1/min", "nobody1999invented")
+    bare_assumption: float = param(1.0, "1", "assumed:")
+    plain: float = 2.0                                   # declared without param()
+
+
+def _planted_rows():
+    return [provenance.ParameterRow("planted", "_Planted", f.name, f.default,
+                                    f.metadata.get("unit", ""), f.metadata.get("source", ""))
+            for f in dataclasses.fields(_Planted)]
+
+
+def test_planted_missing_unit_is_caught():
+    assert "planted._Planted.no_unit: no unit" in provenance.audit_rows(_planted_rows(), KEYS)
+
+
+def test_planted_unknown_key_is_caught():
+    problems = provenance.audit_rows(_planted_rows(), KEYS)
+    assert any("'nobody1999invented' is not in references.bib" in p for p in problems)
+
+
+def test_planted_assumption_without_reason_is_caught():
+    problems = provenance.audit_rows(_planted_rows(), KEYS)
+    assert "planted._Planted.bare_assumption: 'assumed:' without a reason" in problems
+
+
+def test_planted_field_without_param_is_caught():
+    problems = provenance.audit_rows(_planted_rows(), KEYS)
+    assert "planted._Planted.plain: no unit" in problems
+    assert "planted._Planted.plain: no source" in problems
+
+
+def test_planted_module_level_number_is_caught():
+    source = "import math\nK_MG_MM = 3.57\nNAME = 'x'\nOK = 1.0  # allowed\n"
+    assert provenance.module_level_literals(source, {"OK"}) == ["K_MG_MM (line 2): 3.57"]
+
+
+def test_planted_uncited_bibliography_entry_is_caught():
+    assert provenance.bib_keys("@article{lonely2020entry,\n title={x}}\n") - set() == {
+        "lonely2020entry"}
+    assert provenance.cited_keys("see {cite:p}`a2020x, b2021y` and :cite:t:`c2022z`") == {
+        "a2020x", "b2021y", "c2022z"}
