@@ -153,8 +153,10 @@ def steady_state(occupancy: ArrayLike, params: CircuitParams | None = None) -> C
 
 
 def jacobian(occupancy: float, params: CircuitParams | None = None) -> np.ndarray:
-    """Jacobian (1/ms) of the E–I model at its steady state; both eigenvalues have
-    negative real parts when the state is stable."""
+    """Jacobian (1/ms) of the E–I model at its steady state.
+
+    Both eigenvalues have negative real parts when the state is stable.
+    """
     p = CircuitParams() if params is None else params
     s = steady_state(occupancy, p)
     e = float(s.excitatory_Hz) / p.max_rate_e_Hz

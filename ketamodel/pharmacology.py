@@ -121,7 +121,7 @@ class PKParams:
         return self.k10_per_min * self.v1_L_per_kg * 1000.0
 
     def matrix(self) -> np.ndarray:
-        """The system matrix A of :math:`\\dot x = A x + b\\,R(t)` (see the class docstring)."""
+        r"""The system matrix A of :math:`\dot x = A x + b\,R(t)` (see the class docstring)."""
         a = np.zeros((_N_STATES, _N_STATES))
         for depot, ka in ((_IM, self.ka_im_per_min), (_IN, self.ka_intranasal_per_min),
                           (_ORAL, self.ka_oral_per_min)):
@@ -286,7 +286,10 @@ def repeated_infusions(n: int, interval_h: float, dose_mg_per_kg: float = 0.5,
 
 
 def anaesthetic_bolus(dose_mg_per_kg: float = 2.0) -> Dose:
-    """An IV induction bolus (1-2 mg/kg is the usual anaesthetic range, :cite:p:`zanos2018ketamine`)."""
+    """An IV induction bolus.
+
+    1-2 mg/kg is the usual anaesthetic range (:cite:p:`zanos2018ketamine`).
+    """
     return Dose(dose_mg_per_kg, route="iv")
 
 

@@ -57,7 +57,7 @@ class ParameterRow:
 
 
 def parameter_classes(module_names: tuple[str, ...] = MODEL_MODULES) -> list[type]:
-    """Every dataclass in the named modules that has at least one :func:`~ketamodel.params.param` field."""
+    """Every dataclass in the named modules with a :func:`~ketamodel.params.param` field."""
     found = []
     for name in module_names:
         module = importlib.import_module(f"ketamodel.{name}")
@@ -135,8 +135,11 @@ def bib_keys(bibtex: str) -> set[str]:
 
 
 def audit_rows(rows: list[ParameterRow], known_keys: set[str]) -> list[str]:
-    """Problems with parameter rows: a missing unit or source, an assumption without a
-    reason, a source key that is not in the bibliography. Empty when all is well."""
+    """Problems with parameter rows; empty when all is well.
+
+    A problem is a missing unit or source, an assumption without a reason, or a
+    source key that is not in the bibliography.
+    """
     problems = []
     for r in rows:
         where = f"{r.module}.{r.cls}.{r.name}"
@@ -156,8 +159,10 @@ def audit_rows(rows: list[ParameterRow], known_keys: set[str]) -> list[str]:
 
 
 def cited_keys(text: str) -> set[str]:
-    """BibTeX keys cited in a text by MyST roles (``{cite:p}`a,b```) or reST roles
-    (``:cite:p:`a```)."""
+    """BibTeX keys cited in a text.
+
+    Both MyST roles (``{cite:p}`a,b```) and reST roles (``:cite:p:`a```) count.
+    """
     keys: set[str] = set()
     for a, b in _ROLE.findall(text):
         keys |= {k.strip() for k in (a or b).split(",") if k.strip()}

@@ -45,8 +45,10 @@ def ng_per_mL_to_uM(conc_ng_per_mL: ArrayLike, molar_mass_g_per_mol: float = KET
 
 def uM_to_ng_per_mL(conc_uM: ArrayLike, molar_mass_g_per_mol: float = KETAMINE_G_PER_MOL
                     ) -> np.ndarray:
-    """Convert a molar concentration (µM) to a mass concentration (ng/mL); inverse of
-    :func:`ng_per_mL_to_uM`."""
+    """Convert a molar concentration (µM) to a mass concentration (ng/mL).
+
+    The inverse of :func:`ng_per_mL_to_uM`.
+    """
     c = check_array("conc_uM", conc_uM)
     return c * molar_mass_g_per_mol
 

@@ -35,8 +35,9 @@ def test_parameter_appendix_lists_every_parameter(built_book):
     html = (built_book / "appendices" / "parameters.html").read_text(encoding="utf-8")
     rows = provenance.parameters()
     assert provenance.summary(rows) in html
+    code = '<code class="docutils literal notranslate"><span class="pre">'
     for r in rows:
-        assert f"<code class=\"docutils literal notranslate\"><span class=\"pre\">{r.name}" in html, r.name
+        assert f"{code}{r.name}" in html, r.name
 
 
 def test_notebooks_are_committed_without_outputs():
