@@ -340,6 +340,10 @@ class PKResult:
         i = int(np.argmax(y))
         return float(self.t_min[i]), float(y[i])
 
+    def auc(self, name: str = "plasma_ng_per_mL") -> float:
+        """Area under the named curve over the simulated time (trapezoid rule), unit × min."""
+        return float(np.trapezoid(getattr(self, name), self.t_min))
+
     def at(self, t_min: float, name: str = "plasma_ng_per_mL") -> float:
         """Value of the named array at time ``t_min`` (linear interpolation)."""
         t = check_scalar("t_min", t_min, low=0.0, high=float(self.t_min[-1]))

@@ -205,12 +205,36 @@ def inverted_u(marks: Mapping[str, float] | None = None,
             colour = [PALETTE["green"], PALETTE["vermillion"], PALETTE["purple"],
                       PALETTE["black"]][k % 4]
             ax.axvline(o, color=colour, lw=1.5, ls=LINESTYLES[(k + 1) % len(LINESTYLES)])
-            ax.annotate(label, (o, 0.97), xycoords=("data", "axes fraction"), rotation=90,
-                        va="top", ha="right", fontsize=8, color=colour)
+            ax.annotate(label, (o, 0.03), xycoords=("data", "axes fraction"), rotation=90,
+                        va="bottom", ha="right", fontsize=8, color=colour,
+                        xytext=(-3, 0), textcoords="offset points",
+                        bbox={"fc": "white", "ec": "none", "alpha": 0.8, "pad": 1})
         lines = ax.get_lines()[:1] + ax2.get_lines()[:1]
-        ax.legend(lines, [line.get_label() for line in lines], loc="center left")
+        ax.legend(lines, [line.get_label() for line in lines], loc="upper left")
         _finish(ax, "Moderate NMDA block excites cortex, near-complete block silences it",
                 "NMDA receptor occupancy", "pyramidal rate (Hz)")
+    return fig
+
+
+def excitation_time_course(result: pharmacology.PKResult,
+                           params: circuits.CircuitParams | None = None,
+                           title: str | None = None) -> Figure:
+    """Pyramidal firing over time, following the NMDA occupancy of a simulation.
+
+    The circuit settles in milliseconds and the drug changes over minutes, so
+    the circuit is taken at its steady state at each time point.
+    """
+    state = circuits.steady_state(result.occupancy, params)
+    baseline = float(circuits.steady_state(0.0, params).excitatory_Hz)
+    with style():
+        fig, ax = new_figure(figsize=(7.0, 3.2))
+        t, tlabel = _time_axis(result.t_min)
+        ax.plot(t, state.excitatory_Hz, label="pyramidal cells", color=PALETTE["blue"])
+        ax.axhline(baseline, color=PALETTE["grey"], ls=":", lw=1.5, label="no drug")
+        ax.set_ylim(bottom=0)
+        ax.legend()
+        _finish(ax, title or "Cortical excitation follows occupancy, up then back down",
+                tlabel, "pyramidal rate (Hz)")
     return fig
 
 
@@ -293,10 +317,11 @@ def model_overview() -> Figure:
             ax.add_patch(mpl.patches.FancyBboxPatch(
                 (0.2, y), 2.3, 0.72, boxstyle="round,pad=0.05", fc=colours[k], ec="none",
                 alpha=0.9))
-            ax.text(1.35, y + 0.36, level, ha="center", va="center", color="white",
-                    fontweight="bold", fontsize=11)
+            light = colours[k] in (PALETTE["sky"], PALETTE["orange"], PALETTE["purple"])
+            ax.text(1.35, y + 0.36, level, ha="center", va="center",
+                    color="black" if light else "white", fontweight="bold", fontsize=11)
             ax.text(2.8, y + 0.36, what, ha="left", va="center", fontsize=9.5)
-            ax.text(6.55, y + 0.36, chapter, ha="left", va="center", fontsize=9,
+            ax.text(5.65, y + 0.36, chapter, ha="left", va="center", fontsize=9,
                     color=PALETTE["grey"])
             if k < len(LEVELS) - 1:
                 ax.annotate("", xy=(1.35, y + 1.0), xytext=(1.35, y + 0.78),
@@ -304,11 +329,15 @@ def model_overview() -> Figure:
         ax.add_patch(mpl.patches.FancyBboxPatch(
             (7.3, 0.0), 2.5, 5.72, boxstyle="round,pad=0.05", fc="#F2F2F2", ec=PALETTE["grey"]))
         ax.text(8.55, 4.9, "Outcomes", ha="center", fontweight="bold")
-        ax.text(8.55, 3.2, "fast, transient\nantidepressant\neffect\n(reward +\nplasticity)",
-                ha="center", va="center", fontsize=9)
-        ax.text(8.55, 1.1, "dissociative and\npsychedelic states;\nlasting change with\n"
-                "psychotherapy\n(Ch. 5–6)", ha="center", va="center", fontsize=9)
-        ax.text(0.2, -0.45, "Dose and context enter at the bottom; Chapter 6 links all levels.",
+        ax.text(8.55, 3.95, "dissociative (SN) and\npsychedelic (DMN)\nstates; lasting "
+                "change\nwith psychotherapy\n(Ch. 4–6)", ha="center", va="center", fontsize=9)
+        ax.text(8.55, 1.9, "fast, transient\nantidepressant effect\n(reward and\nplasticity, "
+                "Ch. 2–3)", ha="center", va="center", fontsize=9)
+        for y_from, y_to in ((5.36, 4.1), (4.36, 3.8), (3.36, 2.1), (2.36, 1.8)):
+            ax.annotate("", xy=(7.25, y_to), xytext=(6.3, y_from),
+                        arrowprops={"arrowstyle": "-|>", "color": PALETTE["grey"], "lw": 1})
+        ax.text(0.2, -0.45, "Dose and context enter at the bottom; Chapter 6 links all levels "
+                "in one simulation.",
                 fontsize=9, color=PALETTE["grey"])
         ax.set_title("One model of ketamine, from molecule to self", loc="left")
     return fig
