@@ -252,14 +252,17 @@ def pk_explorer(dose_mg_per_kg: float = 0.5, route: str = "iv", duration_min: fl
             t_end_min, dt_min=1.0)
 
     r = run(dose_mg_per_kg, route, duration_min)
+    ref = pharmacology.ReferenceLevels()
     with style():
         fig, (ax, ax_occ) = new_figure(2, 1, figsize=(7.0, 4.8), sharex=True,
                                        height_ratios=[2, 1])
         lp, = ax.plot(r.t_min, r.plasma_ng_per_mL, label="plasma", color=PALETTE["blue"])
         le, = ax.plot(r.t_min, r.effect_site_ng_per_mL, "--", label="effect site",
                       color=PALETTE["orange"])
-        ax.axhspan(70, 160, color=PALETTE["green"], alpha=0.12, lw=0,
-                   label="analgesic band, 70–160 ng/mL")
+        ax.axhspan(ref.analgesic_low_ng_per_mL, ref.analgesic_high_ng_per_mL,
+                   color=PALETTE["green"], alpha=0.12, lw=0,
+                   label=f"analgesic band, {ref.analgesic_low_ng_per_mL:.0f}–"
+                         f"{ref.analgesic_high_ng_per_mL:.0f} ng/mL")
         ax.set_ylim(0, 400)
         ax.legend(loc="upper right")
         title = ax.set_title("", loc="left")
