@@ -559,7 +559,7 @@ class TrappingResult:
     Attributes
     ----------
     t_s : ndarray
-        Time at the end of each period, s.
+        Time, s: 0 (the initial state), then the end of each stimulus period.
     blocked_fraction : ndarray
         Fraction of channels with ketamine inside (open-blocked + trapped), 0-1.
     trapped_fraction : ndarray
@@ -572,6 +572,11 @@ class TrappingResult:
     blocked_fraction: np.ndarray
     trapped_fraction: np.ndarray
     final_state: np.ndarray
+
+    def at(self, t_s: float) -> float:
+        """Blocked fraction at time ``t_s`` (linear interpolation between periods)."""
+        t = check_scalar("t_s", t_s, low=0.0, high=float(self.t_s[-1]))
+        return float(np.interp(t, self.t_s, self.blocked_fraction))
 
 
 def _trap_generators(conc_uM: float, p: TrappingParams) -> tuple[np.ndarray, np.ndarray]:
@@ -637,11 +642,12 @@ def simulate_trapping(conc_uM: float, frequency_Hz: float, duration_s: float, *,
     n = max(1, int(round(dur / period)))
     on, off = _trap_generators(c, p)
     step = expm(off * (period - pulse)) @ expm(on * pulse)
-    states = np.empty((n, 4))
-    for i in range(n):
+    states = np.empty((n + 1, 4))
+    states[0] = x
+    for i in range(1, n + 1):
         x = step @ x
         states[i] = x
     states = np.clip(states, 0.0, 1.0)
-    return TrappingResult(t_s=period * np.arange(1, n + 1),
+    return TrappingResult(t_s=period * np.arange(n + 1),
                           blocked_fraction=states[:, 2] + states[:, 3],
                           trapped_fraction=states[:, 3], final_state=states[-1])

@@ -344,9 +344,9 @@ def test_stimulation_releases_trapped_drug(loaded):
 
 def test_trapping_time_axis():
     r = ph.simulate_trapping(1.0, 2.0, 10)
-    np.testing.assert_allclose(r.t_s, np.arange(1, 21) * 0.5)
+    np.testing.assert_allclose(r.t_s, np.arange(0, 21) * 0.5)
     r0 = ph.simulate_trapping(1.0, 0.0, 5)
-    np.testing.assert_allclose(r0.t_s, [1, 2, 3, 4, 5])
+    np.testing.assert_allclose(r0.t_s, [0, 1, 2, 3, 4, 5])
 
 
 # --------------------------------------------------------------------------------------
