@@ -1,0 +1,637 @@
+"""The built book in a real browser (Chromium through Playwright), offline.
+
+Every page of ``_build/html`` is served from 127.0.0.1 and opened once in
+Chromium; any request to another host is blocked and recorded. Per page the
+tests check that it loads without console or JavaScript errors, that it
+fetches nothing from a third party, that its math is typeset, that its
+images load, and (from the HTML, parsed in Python) that its links, anchors,
+citations, navigation and launch buttons lead where they should. Each
+chapter's first screen is saved to ``_build/screenshots/`` for a human look.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import posixpath
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urljoin, urlsplit
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup, Tag
+from playwright.sync_api import Browser, Route, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    # Belt and braces for the route below: anything not on loopback (which Chromium never
+    # proxies) goes to a closed port, so nothing leaves the machine even if it escaped routing.
+    "--proxy-server=http://127.0.0.1:9",
+]
+VIEWPORT = {"width": 1280, "height": 900}
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+# Pages Sphinx writes besides those of _toc.yml. "index" only redirects to the root page.
+SPHINX_PAGES = ["index", "genindex", "search", "py-modindex"]
+OPTIONAL_PAGES = {"py-modindex"}          # only built when the book documents a module
+SEARCH_TERM = "ketamine"
+
+
+# --- what the book should contain (known at collection time) ---------------------------
+
+def _toc_pages() -> list[str]:
+    """Document names in reading order (root first), from _toc.yml."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    pages = [toc["root"]]
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if "file" in node:
+                pages.append(str(node["file"]))
+            for key in ("parts", "chapters", "sections"):
+                for child in node.get(key) or []:
+                    walk(child)
+
+    walk(toc)
+    return [re.sub(r"\.(md|ipynb|rst)$", "", p) for p in pages]
+
+
+TOC_PAGES = _toc_pages()
+PAGES = TOC_PAGES + [p for p in SPHINX_PAGES if p not in TOC_PAGES]
+CHAPTERS = [p for p in TOC_PAGES if p.startswith("chapters/")]
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+
+
+# --- a static server and one browser for the module ---------------------------------------
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(built_book: Path) -> Iterator[str]:
+    """Base URL of the built book, served from a thread on an ephemeral loopback port."""
+    handler = functools.partial(_QuietHandler, directory=str(built_book))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
+    with sync_playwright() as pw:                 # launch() uses a fresh temporary profile
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+# --- one visit per page, shared by the tests of that page -----------------------------------
+
+@dataclass
+class Visit:
+    """What happened when a page was opened in the browser."""
+
+    name: str
+    base: str
+    url: str
+    status: int | None = None
+    final_url: str = ""
+    seconds: float = 0.0
+    blocked: list[str] = field(default_factory=list)          # non-loopback requests
+    failed: list[str] = field(default_factory=list)           # loopback requests that failed
+    bad_status: list[str] = field(default_factory=list)       # loopback responses >= 400
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    dom: dict = field(default_factory=dict)                   # what _INSPECT returned
+    screenshot: Path | None = None
+
+
+# Runs in the page once it has loaded: waits for MathJax and the images, then reports.
+_INSPECT = r"""
+async () => {
+  const out = {mathjaxConfigured: typeof window.MathJax !== 'undefined',
+               mathjaxStarted: false, mathjaxError: null};
+  if (window.MathJax && window.MathJax.startup && window.MathJax.startup.promise) {
+    try { await window.MathJax.startup.promise; out.mathjaxStarted = true; }
+    catch (e) { out.mathjaxError = String(e); }
+  }
+  const article = document.querySelector('article.bd-article') || document.querySelector('main')
+                  || document.body;
+  out.hasArticle = !!document.querySelector('article.bd-article');
+  const maths = Array.from(article.querySelectorAll('span.math, div.math'));
+  out.mathElements = maths.length;
+  out.mjxContainers = article.querySelectorAll('mjx-container').length;
+  out.untypeset = maths.filter(m => !m.querySelector('mjx-container'))
+                       .map(m => m.textContent.trim().slice(0, 80));
+  out.texErrors = Array.from(article.querySelectorAll('mjx-merror'))
+      .map(e => (e.getAttribute('data-mjx-error') || e.textContent).slice(0, 80));
+  // Raw TeX left in the article's text (code blocks and typeset math excluded).
+  const skip = 'pre, code, script, style, textarea, kbd, mjx-container, .highlight';
+  const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+  const leftovers = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (n.parentElement && n.parentElement.closest(skip)) continue;
+    const m = /\\\(|\\\[|\$\$|\\begin\{/.exec(n.textContent);
+    if (m) leftovers.push(n.textContent.slice(Math.max(0, m.index - 30), m.index + 50).trim());
+  }
+  out.rawTex = leftovers.slice(0, 10);
+  // Images: make lazy ones eager, wait (bounded) for all, then report broken ones.
+  const imgs = Array.from(document.images);
+  imgs.forEach(i => { if (i.loading === 'lazy') i.loading = 'eager'; });
+  await Promise.race([
+    Promise.all(imgs.map(i => i.complete ? null
+                              : new Promise(r => { i.onload = r; i.onerror = r; }))),
+    new Promise(r => setTimeout(r, 5000))]);
+  out.images = imgs.length;
+  out.articleImages = article.querySelectorAll('img').length;
+  out.brokenImages = imgs.filter(i => !(i.complete && i.naturalWidth > 0))
+      .map(i => (article.contains(i) ? 'article: ' : 'page: ') + (i.getAttribute('src') || '')
+                .slice(0, 120));
+  await document.fonts.ready;
+  return out;
+}
+"""
+
+
+def _is_loopback(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("data", "blob", "about") or parts.hostname in LOOPBACK
+
+
+def _open(browser: Browser, base: str, built_book: Path, name: str) -> Visit:
+    if not (built_book / f"{name}.html").is_file():
+        if name in OPTIONAL_PAGES:
+            pytest.skip(f"{name}.html is not built (the book documents no module)")
+        pytest.fail(f"{name}.html was not built")
+    v = Visit(name=name, base=base, url=urljoin(base, f"{name}.html"))
+    context = browser.new_context(viewport=VIEWPORT, service_workers="block")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+
+    def route(r: Route) -> None:
+        if _is_loopback(r.request.url):
+            r.continue_()
+        else:
+            r.abort("blockedbyclient")
+
+    page.route("**/*", route)
+    # Recorded from the request event, so that a request routing did not see is caught too.
+    page.on("request", lambda r: _is_loopback(r.url) or v.blocked.append(r.url))
+    page.on("console", lambda m: m.type == "error" and v.console_errors.append(
+        f"{m.text} ({m.location.get('url', '')}:{m.location.get('lineNumber', '')})"))
+    page.on("pageerror", lambda e: v.page_errors.append(str(e)))
+    page.on("requestfailed", lambda r: _is_loopback(r.url) and v.failed.append(
+        f"{r.url}: {r.failure}"))
+    page.on("response", lambda r: r.status >= 400 and v.bad_status.append(
+        f"HTTP {r.status} {r.url}"))
+    t0 = time.perf_counter()
+    try:
+        response = page.goto(v.url, wait_until="load")
+        v.status = response.status if response else None
+        refresh = _soup(built_book / f"{name}.html").find(
+            "meta", attrs={"http-equiv": re.compile("refresh", re.I)})
+        if refresh is not None:                     # index.html: follow the redirect
+            target = urljoin(v.url, refresh["content"].split("url=", 1)[-1].strip())
+            page.wait_for_url(target)
+            page.wait_for_load_state("load")
+        v.dom = page.evaluate(_INSPECT)
+        v.final_url = page.url
+        if name in CHAPTERS:
+            shots = built_book.parent / "screenshots"
+            shots.mkdir(parents=True, exist_ok=True)
+            v.screenshot = shots / f"{Path(name).name}.png"
+            v.screenshot.unlink(missing_ok=True)
+            page.evaluate("window.scrollTo(0, 0)")
+            page.screenshot(path=str(v.screenshot), full_page=False)
+    except PlaywrightError as exc:
+        v.page_errors.append(f"browser: {exc.message.splitlines()[0]}")
+    finally:
+        v.seconds = time.perf_counter() - t0
+        context.close()
+    return v
+
+
+@pytest.fixture(scope="module")
+def visit(browser: Browser, server: str, built_book: Path) -> Callable[[str], Visit]:
+    """``visit(name)``: open the page once per module and return what happened."""
+    cache: dict[str, Visit] = {}
+
+    def get(name: str) -> Visit:
+        if name not in cache:
+            cache[name] = _open(browser, server, built_book, name)
+        return cache[name]
+
+    return get
+
+
+def _inspected(visit: Callable[[str], Visit], name: str) -> Visit:
+    v = visit(name)
+    assert v.dom, f"{name}: the page could not be inspected in the browser:" \
+        f"{_listing(v.page_errors)}"
+    return v
+
+
+def _listing(items: list[str], limit: int = 15) -> str:
+    more = f"\n  ... and {len(items) - limit} more" if len(items) > limit else ""
+    return "".join(f"\n  {i}" for i in items[:limit]) + more
+
+
+# --- parsing the built HTML in Python --------------------------------------------------------
+
+@functools.lru_cache(maxsize=64)
+def _soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+@functools.lru_cache(maxsize=64)
+def _ids(path: Path) -> frozenset[str]:
+    soup = _soup(path)
+    return frozenset([t["id"] for t in soup.find_all(id=True)]
+                     + [t["name"] for t in soup.find_all("a", attrs={"name": True})])
+
+
+def _page_soup(built_book: Path, name: str) -> BeautifulSoup:
+    path = built_book / f"{name}.html"
+    if not path.is_file():
+        if name in OPTIONAL_PAGES:
+            pytest.skip(f"{name}.html is not built (the book documents no module)")
+        pytest.fail(f"{name}.html was not built")
+    return _soup(path)
+
+
+def _resolve(built_book: Path, name: str, ref: str) -> tuple[Path, str] | None:
+    """A reference made in page ``name`` → (file under built_book, fragment); None if external."""
+    base = f"http://book.invalid/{name}.html"
+    url = urlsplit(urljoin(base, ref.strip()))
+    if url.scheme not in ("http", "https") or url.netloc != "book.invalid":
+        return None
+    path = unquote(url.path).lstrip("/")
+    if path == "" or path.endswith("/"):
+        path += "index.html"
+    return built_book / path, unquote(url.fragment)
+
+
+def _is_external(ref: str) -> bool:
+    url = urlsplit(ref.strip())
+    return (url.scheme in ("http", "https", "ftp", "ws", "wss") or ref.strip().startswith("//")) \
+        and url.hostname not in LOOPBACK
+
+
+def _local_references(soup: BeautifulSoup) -> Iterator[tuple[str, str]]:
+    """(description, reference) for every local file a page refers to."""
+    for tag in soup.find_all(["a", "link", "area"], href=True):
+        href = tag["href"].strip()
+        if href and href != "#" and not _is_external(href) and not re.match(
+                r"(mailto|javascript|data|tel):", href):
+            yield f"<{tag.name} href={href!r}> ({tag.get_text(' ', strip=True)[:40]!r})", href
+    for tag in soup.find_all(["script", "img", "iframe", "source", "embed"], src=True):
+        if not _is_external(tag["src"]) and not tag["src"].startswith("data:"):
+            yield f"<{tag.name} src={tag['src']!r}>", tag["src"]
+    refresh = soup.find("meta", attrs={"http-equiv": re.compile("refresh", re.I)})
+    if refresh is not None and "url=" in refresh.get("content", ""):
+        target = refresh["content"].split("url=", 1)[1].strip()
+        yield f"<meta http-equiv=refresh url={target!r}>", target
+
+
+def _dead(built_book: Path, name: str, ref: str) -> str | None:
+    """Why a local reference is dead, or None when it resolves (file and anchor)."""
+    resolved = _resolve(built_book, name, ref)
+    if resolved is None:
+        return None
+    path, fragment = resolved
+    if not path.is_file():
+        return f"no file {path.relative_to(built_book)}"
+    if fragment and path.suffix == ".html" and fragment not in _ids(path):
+        return f"no id {fragment!r} in {path.relative_to(built_book)}"
+    return None
+
+
+def _page_name(built_book: Path, path: Path) -> str:
+    return path.relative_to(built_book).with_suffix("").as_posix()
+
+
+# --- the tests: the set of pages ---------------------------------------------------------------
+
+def test_every_built_page_is_checked(built_book: Path) -> None:
+    """The parametrized list covers every HTML page of the build (theme templates excepted)."""
+    built = {_page_name(built_book, p) for p in built_book.rglob("*.html")
+             if p.relative_to(built_book).parts[0] not in ("_static", "_sources", "_images")}
+    assert built - set(PAGES) == set(), (
+        f"pages built but not tested (add them to _toc.yml or to SPHINX_PAGES): "
+        f"{sorted(built - set(PAGES))}")
+    missing = set(PAGES) - built - OPTIONAL_PAGES
+    assert not missing, f"pages expected from _toc.yml but not built: {sorted(missing)}"
+
+
+# --- the tests: in the browser, per page ------------------------------------------------------
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_loads_without_errors(visit: Callable[[str], Visit], name: str) -> None:
+    v = visit(name)
+    assert v.status == 200, f"{name}: HTTP status {v.status} for {v.url}"
+    assert v.final_url.startswith(v.base), f"{name}: ended up outside the book at {v.final_url}"
+    assert not v.page_errors, f"{name}: JavaScript errors on the page:{_listing(v.page_errors)}"
+    assert not v.console_errors, f"{name}: console errors:{_listing(v.console_errors)}"
+    assert v.dom.get("hasArticle"), f"{name}: no <article class='bd-article'> after loading"
+    assert v.seconds < 15, f"{name}: took {v.seconds:.1f} s to load and settle"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_needs_nothing_but_the_book(visit: Callable[[str], Visit], name: str) -> None:
+    v = visit(name)
+    assert not v.blocked, (f"{name}: the page tried to fetch from third parties (the book must "
+                           f"work offline; serve these from the build):{_listing(v.blocked)}")
+    assert not v.bad_status, f"{name}: the book's own assets answered with errors:" \
+        f"{_listing(v.bad_status)}"
+    assert not v.failed, f"{name}: requests for the book's own assets failed:{_listing(v.failed)}"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_math_is_typeset(visit: Callable[[str], Visit], name: str) -> None:
+    v = _inspected(visit, name)
+    dom = v.dom
+    if dom.get("mathElements"):
+        assert dom["mathjaxConfigured"] and dom["mathjaxStarted"], (
+            f"{name}: {dom['mathElements']} math elements but MathJax did not start "
+            f"(configured={dom['mathjaxConfigured']}, error={dom['mathjaxError']})")
+        assert not dom["untypeset"], (f"{name}: math left as raw TeX "
+                                      f"({len(dom['untypeset'])} of {dom['mathElements']}):"
+                                      f"{_listing(dom['untypeset'])}")
+        assert dom["mjxContainers"] >= dom["mathElements"], (
+            f"{name}: {dom['mjxContainers']} typeset formulas for {dom['mathElements']} "
+            f"math elements")
+    assert not dom.get("texErrors"), f"{name}: MathJax reports TeX errors:" \
+        f"{_listing(dom['texErrors'])}"
+    assert not dom.get("rawTex"), (f"{name}: TeX delimiters left in the article's text (math "
+                                   f"that was not parsed as math):{_listing(dom['rawTex'])}")
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_images_load(visit: Callable[[str], Visit], name: str) -> None:
+    v = _inspected(visit, name)
+    assert not v.dom.get("brokenImages"), (
+        f"{name}: images that did not load (naturalWidth 0):{_listing(v.dom['brokenImages'])}")
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_chapter_first_screen_screenshot(visit: Callable[[str], Visit], name: str) -> None:
+    v = visit(name)
+    assert v.screenshot is not None and v.screenshot.is_file(), \
+        f"{name}: no screenshot written ({v.page_errors})"
+    size = v.screenshot.stat().st_size
+    assert size > 10_000, f"{name}: screenshot {v.screenshot} is only {size} bytes (blank page?)"
+    from PIL import Image
+
+    with Image.open(v.screenshot) as im:
+        assert im.size == (VIEWPORT["width"], VIEWPORT["height"]), f"{name}: {im.size}"
+        colours = im.convert("RGB").getcolors(maxcolors=100_000)
+        assert colours is None or len(colours) > 50, \
+            f"{name}: the first screen has only {len(colours)} colours (blank page?)"
+
+
+def test_search_page_finds_a_term(browser: Browser, server: str, built_book: Path) -> None:
+    """The search page works offline: the local index answers a query."""
+    context = browser.new_context(viewport=VIEWPORT)
+    blocked: list[str] = []
+    errors: list[str] = []
+    page = context.new_page()
+    page.route("**/*", lambda r: r.continue_() if _is_loopback(r.request.url)
+               else (blocked.append(r.request.url), r.abort("blockedbyclient")))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(urljoin(server, f"search.html?q={SEARCH_TERM}"), wait_until="load")
+        page.wait_for_selector("#search-results ul.search li", timeout=10_000)
+        hits = page.eval_on_selector_all("#search-results ul.search li a",
+                                         "els => els.map(e => e.getAttribute('href'))")
+    except PlaywrightError as exc:
+        pytest.fail(f"search.html?q={SEARCH_TERM}: no results appeared ({exc.message[:200]}; "
+                    f"page errors: {errors})")
+    finally:
+        context.close()
+    assert not blocked and not errors, f"search: blocked {blocked}, errors {errors}"
+    assert hits, f"search for {SEARCH_TERM!r} found nothing"
+    dead = [h for h in hits if _dead(built_book, "search", h)]
+    assert not dead, f"search results lead nowhere:{_listing(dead)}"
+
+
+# --- the tests: links and addresses, from the HTML -------------------------------------------
+
+@pytest.mark.parametrize("name", PAGES)
+def test_internal_links_and_anchors_resolve(built_book: Path, name: str) -> None:
+    soup = _page_soup(built_book, name)
+    dead = []
+    for what, ref in _local_references(soup):
+        why = _dead(built_book, name, ref)
+        if why:
+            dead.append(f"{what}: {why}")
+    assert not dead, f"{name}: dead internal references:{_listing(dead)}"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_navigation_leads_to_book_pages(built_book: Path, name: str) -> None:
+    soup = _page_soup(built_book, name)
+    if soup.find("meta", attrs={"http-equiv": re.compile("refresh", re.I)}):
+        return                                    # index.html: a redirect, checked above
+    nav = soup.select_one("nav.bd-docs-nav")
+    assert nav is not None, f"{name}: no table of contents in the sidebar"
+    targets = set()
+    problems = []
+    for a in nav.find_all("a", href=True):
+        if a["href"] == "#":                      # the current page
+            targets.add(name)
+            continue
+        resolved = _resolve(built_book, name, a["href"])
+        why = _dead(built_book, name, a["href"])
+        if resolved is None or why or resolved[0].suffix != ".html":
+            problems.append(f"sidebar link {a['href']!r} ({a.get_text(strip=True)!r}): "
+                            f"{why or 'not a page of the book'}")
+        else:
+            targets.add(_page_name(built_book, resolved[0]))
+    brand = soup.select_one("a.navbar-brand")
+    if brand is not None and _resolve(built_book, name, brand["href"]):
+        targets.add(_page_name(built_book, _resolve(built_book, name, brand["href"])[0]))
+    assert not problems, f"{name}:{_listing(problems)}"
+    unlisted = [p for p in TOC_PAGES if p not in targets]
+    assert not unlisted, f"{name}: the sidebar does not link to {unlisted}"
+
+    links = {cls: soup.select_one(f"a.{cls}") for cls in ("left-prev", "right-next")}
+    for cls, a in links.items():
+        if a is not None:
+            why = _dead(built_book, name, a["href"])
+            assert why is None, f"{name}: the {cls} link {a['href']!r} is dead: {why}"
+    if name in TOC_PAGES:                         # prev/next follow the reading order
+        i = TOC_PAGES.index(name)
+        expected = {"left-prev": TOC_PAGES[i - 1] if i > 0 else None,
+                    "right-next": TOC_PAGES[i + 1] if i + 1 < len(TOC_PAGES) else None}
+        for cls, a in links.items():
+            got = _page_name(built_book, _resolve(built_book, name, a["href"])[0]) if a else None
+            assert got == expected[cls], \
+                f"{name}: the {cls} link goes to {got}, the table of contents says {expected[cls]}"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_citations_lead_to_bibliography_entries(built_book: Path, name: str) -> None:
+    soup = _page_soup(built_book, name)
+    problems = []
+    for cite in soup.select(".bibtex-citation"):
+        links = cite.find_all("a", href=True)
+        if not links:
+            problems.append(f"citation without a link: {cite.get_text(strip=True)!r}")
+        for a in links:
+            resolved = _resolve(built_book, name, a["href"])
+            why = _dead(built_book, name, a["href"])
+            if resolved is None or why or not resolved[1]:
+                problems.append(f"{a.get_text(strip=True)!r} -> {a['href']!r}: "
+                                f"{why or 'not a link to a bibliography entry'}")
+                continue
+            entry = _soup(resolved[0]).find(id=resolved[1])
+            if entry is None:
+                problems.append(f"{a.get_text(strip=True)!r} -> {a['href']!r}: not an HTML page")
+            elif "citation" not in entry.get("class", []) and \
+                    entry.get("role") != "doc-biblioentry":
+                problems.append(f"{a.get_text(strip=True)!r} -> {a['href']!r}: the target is a "
+                                f"<{entry.name} class={entry.get('class')}>, not a reference")
+    assert not problems, f"{name}: broken citations:{_listing(problems)}"
+
+
+def _allowed_link(a: Tag) -> bool:
+    """Third-party links a reader chooses to click: launch, repository and issues buttons and,
+    in a bibliography, a reference's DOI or URL."""
+    href = a["href"].strip()
+    repo = CONFIG.get("repository", {}).get("url", "").rstrip("/")
+    if a.find_parent(class_="dropdown-launch-buttons") is not None:
+        services = [u.rstrip("/") for k, u in CONFIG.get("launch_buttons", {}).items()
+                    if k.endswith("_url") and u]
+        return any(href.startswith(s + "/") for s in services)
+    if a.find_parent(class_="dropdown-source-buttons") is not None or \
+            "btn-source-repository-button" in a.get("class", []):
+        return bool(repo) and (href == repo or href.startswith(repo + "/"))
+    return a.find_parent(class_="citation") is not None
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_third_party_addresses_are_only_links_to_click(built_book: Path, name: str) -> None:
+    soup = _page_soup(built_book, name)
+    problems = []
+    for tag in soup.find_all(True):
+        for attr, value in tag.attrs.items():
+            if attr.startswith("xmlns"):          # a namespace name, never fetched
+                continue
+            values = value if isinstance(value, list) else [value]
+            for v in values:
+                if not isinstance(v, str):
+                    continue
+                urls = [v] if attr != "srcset" else [c.split()[0] for c in v.split(",") if c]
+                urls += re.findall(r"url\(\s*['\"]?([^'\")]+)", v) if attr == "style" else []
+                for u in urls:
+                    if not _is_external(u):
+                        continue
+                    if tag.name == "a" and attr == "href" and _allowed_link(tag):
+                        continue
+                    problems.append(f"<{tag.name} {attr}={u[:100]!r}>")
+    for tag in soup.find_all(["script", "style"]):
+        text = tag.string or ""
+        if tag.name == "script" and tag.get("type", "").endswith("json"):
+            text = ""                             # data (widget state), not code that fetches
+        for u in re.findall(r"(?:https?:)?//[\w.-]+\.[a-z]{2,}[^\s'\"<>)]*", text):
+            if _is_external(u) and not u.startswith("//#"):
+                problems.append(f"<{tag.name}> text refers to {u[:100]!r}")
+    for link in soup.find_all("link", rel="stylesheet", href=True):
+        resolved = _resolve(built_book, name, link["href"])
+        if resolved and resolved[0].is_file():
+            problems += [f"{resolved[0].relative_to(built_book)}: {u}"
+                         for u in _css_third_party(resolved[0])]
+    assert not problems, (f"{name}: third-party addresses beyond the launch/repository buttons "
+                          f"and reference links (the book must work offline):"
+                          f"{_listing(problems)}")
+
+
+@functools.lru_cache(maxsize=64)
+def _css_third_party(path: Path) -> tuple[str, ...]:
+    css = path.read_text(encoding="utf-8", errors="replace")
+    urls = re.findall(r"url\(\s*['\"]?([^'\")]+)", css)
+    urls += re.findall(r"@import\s+['\"]([^'\"]+)", css)
+    return tuple(sorted({u for u in urls if _is_external(u)}))
+
+
+# --- the tests: launch buttons -------------------------------------------------------------------
+
+def _launch_links(soup: BeautifulSoup) -> list[str]:
+    return [a["href"] for a in soup.select(".dropdown-launch-buttons a[href]")]
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_chapter_launch_links_open_its_notebook(built_book: Path, name: str) -> None:
+    soup = _page_soup(built_book, name)
+    repo_cfg = CONFIG.get("repository", {})
+    repo_url = repo_cfg["url"].rstrip("/")
+    branch = repo_cfg.get("branch", "main")
+    owner_repo = urlsplit(repo_url).path.strip("/")
+    repo_name = owner_repo.split("/")[-1]
+    notebook = posixpath.join(repo_cfg.get("path_to_book") or "", f"{name}.ipynb")
+    assert (ROOT / notebook).is_file(), f"{name}: {notebook} is not in the repository"
+    launch = CONFIG.get("launch_buttons", {})
+    links = _launch_links(soup)
+    assert links, f"{name}: no launch buttons"
+    problems = []
+
+    def find(prefix: str) -> str | None:
+        hits = [h for h in links if h.startswith(prefix)]
+        if not hits:
+            problems.append(f"no launch link starting with {prefix}")
+        return hits[0] if hits else None
+
+    if launch.get("binderhub_url"):
+        href = find(f"{launch['binderhub_url'].rstrip('/')}/v2/gh/{owner_repo}/{branch}?")
+        if href:
+            q = parse_qs(urlsplit(href).query)
+            path = (q.get("urlpath") or q.get("filepath") or [""])[0]
+            if not path.endswith(notebook):
+                problems.append(f"Binder opens {path!r}, not {notebook!r}: {href}")
+    if launch.get("colab_url"):
+        expected = (f"{launch['colab_url'].rstrip('/')}/github/{owner_repo}/blob/{branch}/"
+                    f"{notebook}")
+        if find(launch["colab_url"].rstrip("/")) not in (None, expected):
+            problems.append(f"Colab link is not {expected}")
+    if launch.get("jupyterhub_url"):
+        href = find(f"{launch['jupyterhub_url'].rstrip('/')}/hub/user-redirect/git-pull?")
+        if href:
+            q = parse_qs(urlsplit(href).query)
+            if q.get("repo", [""])[0].rstrip("/") != repo_url:
+                problems.append(f"JupyterHub pulls {q.get('repo')}, not {repo_url}")
+            if q.get("branch", [""])[0] != branch:
+                problems.append(f"JupyterHub pulls branch {q.get('branch')}, not {branch}")
+            if not q.get("urlpath", [""])[0].endswith(f"{repo_name}/{notebook}"):
+                problems.append(f"JupyterHub opens {q.get('urlpath')}, not {notebook}")
+    assert not problems, f"{name}: launch buttons:{_listing(problems + links)}"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_launch_link_opens_a_notebook(built_book: Path, name: str) -> None:
+    """Colab opens only .ipynb files, and a plain JupyterLab opens a .md as text."""
+    soup = _page_soup(built_book, name)
+
+    def opens_notebook(href: str) -> bool:
+        parts = urlsplit(href)
+        opened = [parts.path] + [v for vs in parse_qs(parts.query).values() for v in vs]
+        return any(o.endswith(".ipynb") for o in opened)
+
+    wrong = [h for h in _launch_links(soup) if not opens_notebook(h)]
+    assert not wrong, (f"{name}: launch buttons open something other than a notebook (make the "
+                       f"page an .ipynb, or give it no code cells):{_listing(wrong)}")
