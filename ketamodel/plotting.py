@@ -243,8 +243,11 @@ def pk_explorer(dose_mg_per_kg: float = 0.5, route: str = "iv", duration_min: fl
     """A figure of concentration and occupancy that can be updated in place.
 
     Returns the figure and ``update(dose_mg_per_kg, route, duration_min)``,
-    which recomputes the model and moves the lines, returning True when the
-    y-axis had to change (for :func:`ketamodel.widgets.interactive_figure`).
+    which recomputes the model and moves the lines (for
+    :func:`ketamodel.widgets.interactive_figure`). The concentration axis is
+    logarithmic and fixed (1–3000 ng/mL), so every dose fits without
+    redrawing the axes, and the fast fall (redistribution) and the slow fall
+    (elimination) appear as two straight stretches.
     """
     def run(dose: float, rte: str, dur: float) -> pharmacology.PKResult:
         return pharmacology.simulate(
@@ -260,11 +263,16 @@ def pk_explorer(dose_mg_per_kg: float = 0.5, route: str = "iv", duration_min: fl
         le, = ax.plot(r.t_min, r.effect_site_ng_per_mL, "--", label="effect site",
                       color=PALETTE["orange"])
         ax.axhspan(ref.analgesic_low_ng_per_mL, ref.analgesic_high_ng_per_mL,
-                   color=PALETTE["green"], alpha=0.12, lw=0,
-                   label=f"analgesic band, {ref.analgesic_low_ng_per_mL:.0f}–"
+                   color=PALETTE["green"], alpha=0.15, lw=0,
+                   label=f"analgesic, {ref.analgesic_low_ng_per_mL:.0f}–"
                          f"{ref.analgesic_high_ng_per_mL:.0f} ng/mL")
-        ax.set_ylim(0, 400)
-        ax.legend(loc="upper right")
+        ax.axhspan(ref.anaesthesia_low_ng_per_mL, ref.anaesthesia_high_ng_per_mL,
+                   color=PALETTE["purple"], alpha=0.15, lw=0,
+                   label=f"anaesthetic, {ref.anaesthesia_low_ng_per_mL:.0f}–"
+                         f"{ref.anaesthesia_high_ng_per_mL:.0f} ng/mL")
+        ax.set_yscale("log")
+        ax.set_ylim(1, 3000)
+        ax.legend(loc="lower right", ncols=2, fontsize=8)
         title = ax.set_title("", loc="left")
         _finish(ax, None, None, "ketamine (ng/mL)")
         lo, = ax_occ.plot(r.t_min, r.occupancy, color=PALETTE["vermillion"])
@@ -280,13 +288,9 @@ def pk_explorer(dose_mg_per_kg: float = 0.5, route: str = "iv", duration_min: fl
         le.set_ydata(res.effect_site_ng_per_mL)
         lo.set_ydata(res.occupancy)
         t_peak, c_peak = res.peak()
-        top = 400.0 * 2.0 ** max(0, int(np.ceil(np.log2(max(c_peak, 1.0) * 1.05 / 400.0))))
-        changed = ax.get_ylim()[1] != top
-        if changed:
-            ax.set_ylim(0, top)
         title.set_text(f"Peak plasma {c_peak:.0f} ng/mL at {t_peak:.0f} min; peak occupancy "
                        f"{res.occupancy.max():.2f}")
-        return changed
+        return False
 
     update(dose_mg_per_kg, route, duration_min)
     return fig, update

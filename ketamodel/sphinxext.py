@@ -17,14 +17,21 @@ FIGURES = {"model_overview.png": "model_overview"}
 
 
 def _draw_figures(app: Any) -> None:
+    """Draw each figure; rewrite its file only when the image changed (keeps rebuilds warm)."""
+    import io
+
     from . import plotting
 
     out = Path(app.srcdir) / "_generated"
     out.mkdir(exist_ok=True)
     for name, function in FIGURES.items():
         fig = getattr(plotting, function)()
+        buf = io.BytesIO()
         with plotting.style():
-            fig.savefig(out / name, dpi=120)
+            fig.savefig(buf, format="png", dpi=120, metadata={"Software": None})
+        target = out / name
+        if not target.exists() or target.read_bytes() != buf.getvalue():
+            target.write_bytes(buf.getvalue())
 
 
 def setup(app: Any) -> dict[str, Any]:

@@ -72,6 +72,7 @@ class _Renderer:
         self.fig = fig
         self.canvas = FigureCanvasAgg(fig)
         self.background: Any = None
+        self.animated: list[Any] = []
 
     def png(self, full: bool = False) -> bytes:
         with style():
@@ -80,9 +81,10 @@ class _Renderer:
                 if self.fig.get_layout_engine() is not None:
                     self.fig.set_layout_engine("none")      # freeze the layout once computed
                 self.background = self.canvas.copy_from_bbox(self.fig.bbox)
+                self.animated = self.fig.findobj(lambda a: a.get_animated())
             else:
                 self.canvas.restore_region(self.background)
-            for artist in self.fig.findobj(lambda a: a.get_animated()):
+            for artist in self.animated:
                 self.fig.draw_artist(artist)
         image = PILImage.frombuffer("RGBA", self.canvas.get_width_height(),
                                     self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)

@@ -1,0 +1,395 @@
+"""Benchmark the book on this machine: builds, notebooks and interactive-figure callbacks.
+
+Usage::
+
+    .venv/bin/python bench/run.py                 # everything (a few minutes)
+    .venv/bin/python bench/run.py --skip-build    # notebooks and callbacks only
+    .venv/bin/python bench/run.py --out bench.json --check   # exit 1 if a target is missed
+
+Measures, each next to a baseline measured in the same run so that results
+from different machines can be compared:
+
+* cold build: the book's sources copied to an empty temporary folder (no
+  execution cache) and built with ``jupyter-book build -W -n --keep-going``;
+* warm rebuild: the same copy built again, nothing changed;
+* each notebook of the table of contents executed with nbclient (kernel
+  ``python3``, working directory = the notebook's folder);
+  baseline for builds and notebooks: an empty notebook's execution time;
+* each interactive figure's callback: ``InteractiveFigure.redraw`` over many
+  varied control values, median and 95th percentile of ``callback_ms``;
+  baseline: an Agg ``canvas.draw()`` of a one-line figure of the same size
+  plus the PNG encoding.
+
+Prints a table and writes JSON (default ``_build/bench.json``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+ROOT_FILES = ["_config.yml", "_toc.yml", "intro.md", "references.bib"]
+BOOK_DIRS = ["chapters", "appendices"]
+
+# Targets (seconds, except callbacks in milliseconds).
+TARGET_CALLBACK_P95_MS = 50.0
+TARGET_CHAPTER_S = 30.0
+TARGET_COLD_BUILD_S = 120.0
+TARGET_WARM_BUILD_S = 15.0
+
+
+@dataclass
+class Result:
+    """One line of the table."""
+
+    name: str
+    value: float | None
+    unit: str                      # "s" or "ms"
+    baseline: float | None = None  # same unit
+    target: float | None = None    # value must be below it
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if self.value is None or not self.baseline:
+            return None
+        return self.value / self.baseline
+
+    @property
+    def status(self) -> str:
+        if self.value is None:
+            return "ERROR"
+        if self.target is None:
+            return "-"
+        return "pass" if self.value < self.target else "MISS"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self) | {"ratio": self.ratio, "status": self.status}
+
+
+def _env() -> dict[str, str]:
+    """Environment for builds and kernels: matplotlib state kept under _build, no GUI."""
+    mpl = ROOT / "_build" / ".mplconfig"
+    mpl.mkdir(parents=True, exist_ok=True)
+    return dict(os.environ, MPLCONFIGDIR=str(mpl), MPLBACKEND="Agg",
+                PYDEVD_DISABLE_FILE_VALIDATION="1")
+
+
+# --- builds -------------------------------------------------------------------------------------
+
+def _toc_files() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    files = [str(toc["root"])]
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if "file" in node:
+                files.append(str(node["file"]))
+            for key in ("parts", "chapters", "sections"):
+                for child in node.get(key) or []:
+                    walk(child)
+
+    walk(toc)
+    return files
+
+
+def copy_book(dest: Path) -> None:
+    """Copy the book's sources (not _build, not the venv) into ``dest``."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    roots = set(ROOT_FILES) | {str(b) for b in config.get("bibtex_bibfiles", [])}
+    dirs = set(BOOK_DIRS) | {f.split("/")[0] for f in _toc_files() if "/" in f}
+    for name in sorted(roots):
+        if (ROOT / name).is_file():
+            shutil.copy2(ROOT / name, dest / name)
+    for name in sorted(dirs):
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, dest / name,
+                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+
+
+def build(src: Path) -> tuple[float, str | None]:
+    """Build the book in ``src``; (seconds, None) or (seconds, the build's error lines)."""
+    jb = Path(sys.executable).with_name("jupyter-book")
+    t0 = time.perf_counter()
+    proc = subprocess.run([str(jb), "build", str(src), "-W", "-n", "--keep-going"],
+                          capture_output=True, text=True, env=_env(), timeout=3600)
+    seconds = time.perf_counter() - t0
+    if proc.returncode != 0:
+        log = (proc.stdout + proc.stderr).splitlines()
+        errors = [line for line in log if "WARNING" in line or "ERROR" in line] or log[-20:]
+        return seconds, "\n".join(errors[-20:])
+    return seconds, None
+
+
+# --- notebooks ----------------------------------------------------------------------------------
+
+def execute_notebook(path: Path | None) -> float:
+    """Seconds to execute a notebook (kernel start to shutdown); None → an empty notebook."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    if path is None:
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("")])
+        cwd = ROOT
+    else:
+        nb = nbformat.read(path, as_version=4)
+        cwd = path.parent
+    os.environ.update(_env())                  # the kernel inherits this environment
+    client = NotebookClient(nb, kernel_name="python3", timeout=600,
+                            resources={"metadata": {"path": str(cwd)}},
+                            # quiet ipykernel 7's "running over TCP" warning
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
+    t0 = time.perf_counter()
+    client.execute()
+    return time.perf_counter() - t0
+
+
+def notebooks() -> list[Path]:
+    found = []
+    for f in _toc_files():
+        path = ROOT / (f if f.endswith(".ipynb") else f"{f}.ipynb")
+        if path.is_file():
+            found.append(path)
+    return found
+
+
+# --- interactive figures ------------------------------------------------------------------------
+
+def _figures() -> dict[str, tuple[Callable[..., Any], dict[str, Any]]]:
+    """The book's interactive figures: name → (builder, control specifications)."""
+    from ketamodel import plotting
+
+    return {
+        "pk_explorer": (plotting.pk_explorer, {
+            "dose_mg_per_kg": (0.1, 2.0, 0.05, 0.5),
+            "route": ["iv", "intranasal", "im", "oral"],
+            "duration_min": (0.0, 120.0, 5.0, 40.0),
+        }),
+    }
+
+
+def _random_value(spec: Any, rng: random.Random) -> Any:
+    if isinstance(spec, tuple):
+        low, high, step, _ = spec
+        return round(low + step * rng.randint(0, int(round((high - low) / step))), 10)
+    return rng.choice(list(spec))
+
+
+def _step_value(spec: Any, current: Any, rng: random.Random) -> Any:
+    """A small move, as when dragging a slider: 1-3 steps (or the next option)."""
+    if isinstance(spec, tuple):
+        low, high, step, _ = spec
+        return round(min(high, max(low, current + step * rng.choice([-3, -2, -1, 1, 2, 3]))), 10)
+    options = list(spec)
+    return options[(options.index(current) + 1) % len(options)]
+
+
+def callback_times(builder: Callable[..., Any], controls: dict[str, Any], n: int,
+                   mode: str = "jump", seed: int = 0) -> tuple[list[float], int]:
+    """``callback_ms`` of ``n`` redraws and how many needed a full redraw (axes changed).
+
+    Each redraw moves one control, in turn: to a random value (``mode="jump"``, as
+    clicking along a slider) or by a few steps (``mode="drag"``; a dropdown then
+    changes only every tenth time).
+    """
+    from ketamodel import widgets
+
+    fig = widgets.interactive_figure(builder, **controls)
+    fig.png()                                   # shown once, as in the notebook
+    update, full = fig.update, []
+
+    def counting_update(**values: Any) -> bool | None:
+        changed = update(**values)
+        full.append(bool(changed))
+        return changed
+
+    fig.update = counting_update
+    rng = random.Random(seed)
+    names = list(controls)
+    sliders = [k for k in names if isinstance(controls[k], tuple)] or names
+    for i in range(n):
+        if mode == "jump":
+            name = names[i % len(names)]
+            fig.redraw(**{name: _random_value(controls[name], rng)})
+        else:
+            name = names[i % len(names)] if i % 10 == 9 else sliders[i % len(sliders)]
+            fig.redraw(**{name: _step_value(controls[name], fig.values()[name], rng)})
+    return list(fig.callback_ms), sum(full)
+
+
+def bare_redraw_times(size_in: tuple[float, float], dpi: float, n: int) -> list[float]:
+    """Milliseconds for Agg ``canvas.draw()`` of a one-line figure plus PNG encoding."""
+    import io
+
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    fig = Figure(figsize=size_in, dpi=dpi)
+    canvas = FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    x = np.linspace(0.0, 360.0, 361)
+    line, = ax.plot(x, np.sin(x / 30.0))
+    rng = np.random.default_rng(0)
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        line.set_ydata(np.sin(x / 30.0) * rng.uniform(0.5, 1.5))
+        canvas.draw()
+        image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(),
+                                 "raw", "RGBA", 0, 1)
+        image.save(io.BytesIO(), format="png", compress_level=1)
+        times.append((time.perf_counter() - t0) * 1000.0)
+    return times
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100), linear interpolation."""
+    s = sorted(values)
+    k = (len(s) - 1) * q / 100.0
+    lo, hi = int(k), min(int(k) + 1, len(s) - 1)
+    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+
+
+# --- report -------------------------------------------------------------------------------------
+
+def _fmt(x: float | None, unit: str = "") -> str:
+    if x is None:
+        return "-"
+    return f"{x:.1f} {unit}".strip() if abs(x) >= 10 else f"{x:.2f} {unit}".strip()
+
+
+def table(results: list[Result]) -> str:
+    rows = [("measure", "value", "baseline", "ratio", "target", "status")]
+    for r in results:
+        rows.append((r.name, _fmt(r.value, r.unit), _fmt(r.baseline, r.unit),
+                     "-" if r.ratio is None else f"{r.ratio:.1f}x",
+                     "-" if r.target is None else f"< {_fmt(r.target, r.unit)}", r.status))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in
+                       enumerate(zip(row, widths, strict=True))) for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "_build" / "bench.json",
+                        help="where to write the JSON results (default: _build/bench.json)")
+    parser.add_argument("--skip-build", action="store_true", help="skip the two builds")
+    parser.add_argument("--skip-notebooks", action="store_true", help="skip notebook execution")
+    parser.add_argument("--callbacks", type=int, default=100,
+                        help="redraws per interactive figure (default: 100; 0 to skip)")
+    parser.add_argument("--check", action="store_true",
+                        help="exit with status 1 if a target is missed or a step fails")
+    args = parser.parse_args(argv)
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    os.environ.update(_env())
+    results: list[Result] = []
+    baselines: dict[str, float] = {}
+    errors: dict[str, str] = {}
+
+    def report(r: Result) -> None:
+        results.append(r)
+        print(f"  {r.name}: {_fmt(r.value, r.unit)} ({r.status})", flush=True)
+
+    if not (args.skip_build and args.skip_notebooks):
+        print("baseline: empty notebook", flush=True)
+        runs = [execute_notebook(None) for _ in range(3)]
+        baselines["empty_notebook_s"] = statistics.median(runs)
+        report(Result("baseline: empty notebook", baselines["empty_notebook_s"], "s",
+                      note=f"median of {len(runs)}"))
+    base_s = baselines.get("empty_notebook_s")
+
+    if not args.skip_build:
+        print("builds (temporary copy of the book)", flush=True)
+        with tempfile.TemporaryDirectory(prefix="book-bench-") as tmp:
+            src = Path(tmp)
+            copy_book(src)
+            for name, target in (("cold build", TARGET_COLD_BUILD_S),
+                                 ("warm rebuild", TARGET_WARM_BUILD_S)):
+                seconds, error = build(src)
+                if error:
+                    errors[name] = error
+                    print(f"  {name} FAILED after {seconds:.1f} s:\n{error}", flush=True)
+                report(Result(name, None if error else seconds, "s", base_s, target))
+
+    if not args.skip_notebooks:
+        print("notebooks (nbclient, kernel python3)", flush=True)
+        for path in notebooks():
+            rel = path.relative_to(ROOT).as_posix()
+            try:
+                seconds: float | None = execute_notebook(path)
+            except Exception as exc:   # noqa: BLE001 - report and go on with the others
+                errors[rel] = f"{type(exc).__name__}: {str(exc)[-2000:]}"
+                print(f"  {rel} FAILED: {errors[rel][:500]}", flush=True)
+                seconds = None
+            report(Result(f"notebook {rel}", seconds, "s", base_s, TARGET_CHAPTER_S))
+
+    if args.callbacks > 0:
+        print(f"interactive figures ({args.callbacks} redraws each)", flush=True)
+        from ketamodel import widgets
+
+        for name, (builder, controls) in _figures().items():
+            probe = widgets.interactive_figure(builder, **controls).figure
+            size, dpi = tuple(probe.get_size_inches()), probe.dpi
+            bare = bare_redraw_times(size, dpi, max(args.callbacks, 20))
+            key = f"bare_redraw_{size[0]:g}x{size[1]:g}in_{dpi:g}dpi"
+            baselines[f"{key}_median_ms"] = statistics.median(bare)
+            baselines[f"{key}_p95_ms"] = percentile(bare, 95)
+            report(Result(f"baseline: bare redraw {size[0]:g}x{size[1]:g} in median",
+                          baselines[f"{key}_median_ms"], "ms"))
+            report(Result(f"baseline: bare redraw {size[0]:g}x{size[1]:g} in p95",
+                          baselines[f"{key}_p95_ms"], "ms"))
+            for mode in ("jump", "drag"):
+                times, n_full = callback_times(builder, controls, args.callbacks, mode)
+                note = (f"{len(times)} redraws ({mode}), {n_full} full (axes changed), "
+                        f"max {max(times):.1f} ms")
+                report(Result(f"callback {name} ({mode}) median", statistics.median(times),
+                              "ms", baselines[f"{key}_median_ms"], None, note=note))
+                report(Result(f"callback {name} ({mode}) p95", percentile(times, 95), "ms",
+                              baselines[f"{key}_p95_ms"], TARGET_CALLBACK_P95_MS, note=note))
+                print(f"    {note}", flush=True)
+
+    print()
+    print(table(results))
+    payload = {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "machine": {"platform": platform.platform(), "python": platform.python_version(),
+                    "cpus": os.cpu_count(), "processor": platform.processor()},
+        "book": str(ROOT),
+        "baselines": baselines,
+        "results": [r.as_dict() for r in results],
+        "errors": errors,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    print(f"\nresults written to {args.out}")
+    missed = [r.name for r in results if r.status in ("MISS", "ERROR")]
+    if missed:
+        print("missed or failed: " + ", ".join(missed))
+    return 1 if args.check and missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
