@@ -1,10 +1,15 @@
-"""A small Sphinx extension that draws the book's code-made figures for plain pages.
+"""A small Sphinx extension for the book: code-made figures and a fresh notebook cache.
 
-Pages that are not notebooks (the landing page) show figures drawn by
-:mod:`ketamodel.plotting` when the book is built, so those pages need no
-kernel and get no launch buttons. The figures are written to
-``_generated/`` in the book's source folder and included with the
-``{figure}`` directive.
+1. Pages that are not notebooks (the landing page) show figures drawn by
+   :mod:`ketamodel.plotting` when the book is built, so those pages need no
+   kernel and get no launch buttons. The figures are written to
+   ``_generated/`` in the book's source folder and included with the
+   ``{figure}`` directive.
+2. The notebook cache (jupyter-cache) keys a notebook by its own content
+   only, so a change to the library would leave old figures in the book.
+   The extension fingerprints the library's source; when it changed since
+   the last build, it clears the cache and marks every notebook for
+   re-execution.
 """
 
 from __future__ import annotations
@@ -34,7 +39,43 @@ def _draw_figures(app: Any) -> None:
             target.write_bytes(buf.getvalue())
 
 
+def library_fingerprint() -> str:
+    """SHA-256 of the library's source files (names and contents)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _refresh_cache(app: Any) -> None:
+    """Clear the notebook cache when the library changed since the last build."""
+    cache_path = Path(app.env.mystnb_config.execution_cache_path)
+    stamp = cache_path / "ketamodel.sha256"
+    fingerprint = library_fingerprint()
+    app.ketamodel_changed = False
+    if cache_path.exists() and (not stamp.exists() or stamp.read_text() != fingerprint):
+        from jupyter_cache import get_cache
+
+        get_cache(str(cache_path)).clear_cache()
+        app.ketamodel_changed = True
+    cache_path.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(fingerprint)
+
+
+def _outdated_notebooks(app: Any, env: Any, added: set, changed: set, removed: set) -> list[str]:
+    """Every notebook page, when the library changed; otherwise none."""
+    if not getattr(app, "ketamodel_changed", False):
+        return []
+    return [doc for doc in env.found_docs
+            if str(env.doc2path(doc)).endswith((".ipynb", ".md")) and doc not in added]
+
+
 def setup(app: Any) -> dict[str, Any]:
-    """Register the figure drawing with Sphinx."""
+    """Register the figure drawing and the cache check with Sphinx."""
     app.connect("builder-inited", _draw_figures)
+    app.connect("builder-inited", _refresh_cache, priority=900)
+    app.connect("env-get-outdated", _outdated_notebooks)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
