@@ -181,6 +181,10 @@ def _figures() -> dict[str, tuple[Callable[..., Any], dict[str, Any]]]:
             "route": ["iv", "intranasal", "im", "oral"],
             "duration_min": (0.0, 120.0, 5.0, 40.0),
         }),
+        "circuit_explorer": (plotting.circuit_explorer, {
+            "nmda_share_e": (0.0, 1.0, 0.05, 0.75),
+            "nmda_share_i": (0.0, 1.0, 0.05, 0.95),
+        }),
     }
 
 

@@ -296,6 +296,54 @@ def pk_explorer(dose_mg_per_kg: float = 0.5, route: str = "iv", duration_min: fl
     return fig, update
 
 
+def circuit_explorer(nmda_share_e: float = 0.75, nmda_share_i: float = 0.95,
+                     n: int = 201) -> tuple[Figure, Callable[..., bool]]:
+    """Pyramidal and interneuron firing vs occupancy, with the NMDA shares as controls.
+
+    Returns the figure and ``update(nmda_share_e, nmda_share_i)`` for
+    :func:`ketamodel.widgets.interactive_figure`; the axes are fixed so that
+    a change redraws only the curves.
+    """
+    occ = np.linspace(0.0, 1.0, n)
+    ref = pharmacology.ReferenceLevels()
+    lor = float(pharmacology.occupancy(ref.loss_of_responsiveness_ng_per_mL
+                                       / KETAMINE_G_PER_MOL))
+    with style():
+        fig, ax = new_figure(figsize=(7.0, 3.8))
+        le, = ax.plot(occ, occ, label="pyramidal cells (E)", color=PALETTE["blue"])
+        lb, = ax.plot(occ, occ, ":", lw=1.5, label="E without drug", color=PALETTE["grey"])
+        ax.set_ylim(0, 25)
+        ax2 = ax.twinx()
+        li, = ax2.plot(occ, occ, "--", label="interneurons (I)", color=PALETTE["orange"])
+        ax2.set_ylim(0, 100)
+        ax2.set_ylabel("interneuron rate (Hz)")
+        ax2.grid(False)
+        ax2.spines["right"].set_visible(True)
+        ax.axvline(lor, color=PALETTE["vermillion"], lw=1.2, ls="-.")
+        ax.annotate("loss of responsiveness", (lor, 0.97), xycoords=("data", "axes fraction"),
+                    rotation=90, va="top", ha="right", fontsize=8, color=PALETTE["vermillion"])
+        ax.legend([le, lb, li], [le.get_label(), lb.get_label(), li.get_label()],
+                  loc="upper left")
+        title = ax.set_title("", loc="left")
+        _finish(ax, None, "NMDA receptor occupancy", "pyramidal rate (Hz)")
+    for artist in (le, lb, li, title):
+        artist.set_animated(True)
+
+    def update(nmda_share_e: float, nmda_share_i: float) -> bool:
+        p = circuits.CircuitParams(nmda_share_e=nmda_share_e, nmda_share_i=nmda_share_i)
+        s = circuits.steady_state(occ, p)
+        le.set_ydata(s.excitatory_Hz)
+        lb.set_ydata(np.full_like(occ, s.excitatory_Hz[0]))
+        li.set_ydata(s.inhibitory_Hz)
+        k = int(np.argmax(s.excitatory_Hz))
+        title.set_text(f"Peak {s.excitatory_Hz[k] / s.excitatory_Hz[0]:.2f}× baseline "
+                       f"at occupancy {occ[k]:.2f}")
+        return False
+
+    update(nmda_share_e, nmda_share_i)
+    return fig, update
+
+
 # --------------------------------------------------------------------------------------
 # The model in one picture (landing page)
 # --------------------------------------------------------------------------------------
