@@ -23,6 +23,9 @@ from dataclasses import dataclass
 
 from .params import ASSUMED_PREFIX, source_keys
 
+#: A BibTeX key written in running text: letters, a year, letters (``jahr1990voltage``).
+_KEY_IN_TEXT = re.compile(r"\b([a-z]+\d{4}[a-z][a-z0-9]*)\b")
+
 #: The model modules, in the order of the book's chapters.
 MODEL_MODULES = ("pharmacology", "circuits")
 
@@ -47,6 +50,14 @@ class ParameterRow:
     def keys(self) -> list[str]:
         """BibTeX keys named by the source (empty for an assumed value)."""
         return source_keys(self.source)
+
+    @property
+    def note_keys(self) -> list[str]:
+        """BibTeX keys mentioned inside the note.
+
+        For example the source of a range that an assumed value was chosen to match.
+        """
+        return _KEY_IN_TEXT.findall(self.note)
 
     @property
     def note(self) -> str:
@@ -94,7 +105,8 @@ def summary(rows: list[ParameterRow] | None = None) -> str:
 
 
 def _escape(text: str) -> str:
-    return text.replace("|", "\\|")
+    """Escape table pipes and turn BibTeX keys in running text into citations."""
+    return _KEY_IN_TEXT.sub(lambda m: "{cite:t}`" + m.group(1) + "`", text.replace("|", "\\|"))
 
 
 def table_markdown(module: str, rows: list[ParameterRow] | None = None) -> str:
@@ -155,6 +167,9 @@ def audit_rows(rows: list[ParameterRow], known_keys: set[str]) -> list[str]:
             for key in r.keys:
                 if key not in known_keys:
                     problems.append(f"{where}: source key {key!r} is not in references.bib")
+        for key in r.note_keys:
+            if key not in known_keys:
+                problems.append(f"{where}: key {key!r} in the note is not in references.bib")
     return problems
 
 

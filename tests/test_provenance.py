@@ -60,7 +60,7 @@ def test_every_bibliography_entry_is_cited_somewhere():
     cited = set()
     for text in _book_texts().values():
         cited |= provenance.cited_keys(text)
-    cited |= {k for r in provenance.parameters() for k in r.keys}
+    cited |= {k for r in provenance.parameters() for k in r.keys + r.note_keys}
     assert sorted(KEYS - cited) == [], "entries of references.bib cited nowhere"
 
 
@@ -98,6 +98,7 @@ class _Planted:
     no_unit: float = param(1.0, "", "clements1981pharmacokinetics")
     unknown_key: float = param(1.0, "1/min", "nobody1999invented")
     bare_assumption: float = param(1.0, "1", "assumed:")
+    note_key: float = param(1.0, "1", "assumed: chosen to match nobody2000unknown")
     plain: float = 2.0                                   # declared without param()
 
 
@@ -119,6 +120,17 @@ def test_planted_unknown_key_is_caught():
 def test_planted_assumption_without_reason_is_caught():
     problems = provenance.audit_rows(_planted_rows(), KEYS)
     assert "planted._Planted.bare_assumption: 'assumed:' without a reason" in problems
+
+
+def test_planted_unknown_key_in_a_note_is_caught():
+    problems = provenance.audit_rows(_planted_rows(), KEYS)
+    assert ("planted._Planted.note_key: key 'nobody2000unknown' in the note is not in "
+            "references.bib") in problems
+
+
+def test_keys_in_notes_become_citations_in_the_table():
+    table = provenance.table_markdown("pharmacology")
+    assert "{cite:t}`yanagihara2003plasma`" in table
 
 
 def test_planted_field_without_param_is_caught():
