@@ -94,19 +94,9 @@ def _env() -> dict[str, str]:
 # --- builds -------------------------------------------------------------------------------------
 
 def _toc_files() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [str(toc["root"])]
+    from ketamodel.sphinxext import toc_pages
 
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if "file" in node:
-                files.append(str(node["file"]))
-            for key in ("parts", "chapters", "sections"):
-                for child in node.get(key) or []:
-                    walk(child)
-
-    walk(toc)
-    return files
+    return toc_pages(ROOT)
 
 
 def copy_book(dest: Path) -> None:

@@ -161,7 +161,7 @@ def mg_block(v_mV: np.ndarray | None = None, mg_levels_mM: Sequence[float] = (0.
             ax.plot(v, pharmacology.mg_unblocked_fraction(v, mg),
                     linestyle=LINESTYLES[k % len(LINESTYLES)], label=f"[Mg²⁺] = {mg:g} mM")
         ax.axvline(-70, color=PALETTE["grey"], lw=1)
-        ax.annotate("rest", (-70, 0.9), xytext=(4, 0), textcoords="offset points",
+        ax.annotate("rest", (-70, 0.45), xytext=(4, 0), textcoords="offset points",
                     color=PALETTE["grey"])
         ax.set_ylim(0, 1.02)
         ax.legend(loc="upper left")
@@ -233,7 +233,7 @@ def excitation_time_course(result: pharmacology.PKResult,
         ax.axhline(baseline, color=PALETTE["grey"], ls=":", lw=1.5, label="no drug")
         ax.set_ylim(bottom=0)
         ax.legend()
-        _finish(ax, title or "Cortical excitation follows occupancy, up then back down",
+        _finish(ax, title or "Cortical excitation rises with occupancy and stays raised",
                 tlabel, "pyramidal rate (Hz)")
     return fig
 

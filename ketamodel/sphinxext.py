@@ -17,6 +17,28 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+
+def toc_pages(root: Path) -> list[str]:
+    """The book's pages in reading order, from ``root/_toc.yml``, without file suffixes."""
+    import re
+
+    import yaml
+
+    toc = yaml.safe_load((Path(root) / "_toc.yml").read_text(encoding="utf-8"))
+    pages = [str(toc["root"])]
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if "file" in node:
+                pages.append(str(node["file"]))
+            for key in ("parts", "chapters", "sections"):
+                for child in node.get(key) or []:
+                    walk(child)
+
+    walk(toc)
+    return [re.sub(r"\.(md|ipynb|rst)$", "", p) for p in pages]
+
+
 #: Figures drawn at build time: file name → plotting function name.
 FIGURES = {"model_overview.png": "model_overview"}
 

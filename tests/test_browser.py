@@ -28,6 +28,8 @@ from bs4 import BeautifulSoup, Tag
 from playwright.sync_api import Browser, Route, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
+from ketamodel.sphinxext import toc_pages
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -49,19 +51,7 @@ SEARCH_TERM = "ketamine"
 
 def _toc_pages() -> list[str]:
     """Document names in reading order (root first), from _toc.yml."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    pages = [toc["root"]]
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if "file" in node:
-                pages.append(str(node["file"]))
-            for key in ("parts", "chapters", "sections"):
-                for child in node.get(key) or []:
-                    walk(child)
-
-    walk(toc)
-    return [re.sub(r"\.(md|ipynb|rst)$", "", p) for p in pages]
+    return toc_pages(ROOT)
 
 
 TOC_PAGES = _toc_pages()
