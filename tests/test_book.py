@@ -53,3 +53,13 @@ def test_every_chapter_ends_with_checks():
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
         last_code = [c for c in cells if c["cell_type"] == "code"][-1]
         assert "assert" in "".join(last_code["source"]), path.name
+
+
+def test_every_figure_has_alt_text(built_book):
+    # Readers with screen readers get a sentence for every figure.
+    pages = [built_book / "intro.html", *sorted((built_book / "chapters").glob("*.html"))]
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        for img in re.findall(r"<img [^>]*src=\"[^\"]+\.png\"[^>]*>", html):
+            alt = re.search(r'alt="([^"]*)"', img)
+            assert alt and len(alt.group(1)) > 20, f"{page.name}: {img[:120]}"
