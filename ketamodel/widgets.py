@@ -113,6 +113,7 @@ class InteractiveFigure:
     defaults: dict[str, Any]
     callback_ms: list[float] = field(default_factory=list)
     _image: ipw.Image | None = None
+    _message: ipw.HTML | None = None
     _box: ipw.VBox | None = None
     _renderer: _Renderer | None = None
 
@@ -137,15 +138,27 @@ class InteractiveFigure:
         self.callback_ms.append((time.perf_counter() - t0) * 1000.0)
         return png
 
+    def _on_change(self, _change: Any = None) -> None:
+        """Redraw after a control moved; show an error beside the figure, never hide it."""
+        try:
+            self.redraw()
+        except Exception as exc:                      # shown to the reader, not swallowed
+            if self._message is not None:
+                self._message.value = f"<b>Cannot draw these values:</b> {exc}"
+        else:
+            if self._message is not None:
+                self._message.value = ""
+
     def widget(self) -> ipw.VBox:
-        """The live widget: controls above the figure."""
+        """The live widget: controls above the figure, and a line for errors."""
         if self._box is None:
             self._image = ipw.Image(value=self.png(), format="png")
+            self._message = ipw.HTML(value="")
             for w in self.controls.values():
-                w.observe(lambda _change: self.redraw(), names="value")
+                w.observe(self._on_change, names="value")
             self._box = ipw.VBox([ipw.HBox(list(self.controls.values()),
                                            layout=ipw.Layout(flex_flow="row wrap")),
-                                  self._image])
+                                  self._message, self._image])
         return self._box
 
     def _repr_mimebundle_(self, include: Sequence[str] | None = None,

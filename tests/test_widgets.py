@@ -42,7 +42,7 @@ def test_still_png_shows_the_defaults_even_after_sliders_moved(pk_figure):
 
 def test_moving_a_slider_redraws_the_figure(pk_figure):
     box = pk_figure.widget()
-    image = box.children[1]
+    image = box.children[2]
     before = image.value
     pk_figure.controls["dose_mg_per_kg"].value = 1.0
     assert image.value != before
@@ -76,3 +76,21 @@ def test_bad_control_spec_is_refused_with_its_name(spec):
 def test_no_controls_is_refused():
     with pytest.raises(ValueError, match="controls"):
         widgets.interactive_figure(plotting.pk_explorer)
+
+
+def test_an_error_while_drawing_is_shown_not_swallowed():
+    def builder(x):
+        fig, update = plotting.circuit_explorer()
+
+        def fragile(x):
+            if x > 0.5:
+                raise ValueError("x must be at most 0.5")
+            return update(0.75, 0.95)
+        return fig, fragile
+
+    f = widgets.interactive_figure(builder, x=(0.0, 1.0, 0.1, 0.2))
+    box = f.widget()
+    f.controls["x"].value = 0.9
+    assert "x must be at most 0.5" in box.children[1].value
+    f.controls["x"].value = 0.3
+    assert box.children[1].value == ""
