@@ -205,18 +205,11 @@ def jacobian(occupancy: float, params: CircuitParams | None = None) -> np.ndarra
     """
     p = CircuitParams() if params is None else params
     s = steady_state(occupancy, p)
-    e = float(s.excitatory_Hz) / p.max_rate_e_Hz
-    i = float(s.inhibitory_Hz) / p.max_rate_i_Hz
-    occ = float(occupancy)
-    ge, gi = 1.0 - p.nmda_share_e * occ, 1.0 - p.nmda_share_i * occ
-    se = _sigmoid(np.array(ge * (p.w_ee * e + p.drive_e) - p.w_ei * i), p)
-    si = _sigmoid(np.array(gi * (p.w_ie * e + p.drive_i) - p.w_ii * i), p)
-    dse = p.gain * se * (1 - se)
-    dsi = p.gain * si * (1 - si)
-    return np.array([
-        [(-1 + dse * ge * p.w_ee) / p.tau_e_ms, (-dse * p.w_ei) / p.tau_e_ms],
-        [(dsi * gi * p.w_ie) / p.tau_i_ms, (-1 - dsi * p.w_ii) / p.tau_i_ms],
-    ])
+    e = np.array(float(s.excitatory_Hz) / p.max_rate_e_Hz)
+    i = np.array(float(s.inhibitory_Hz) / p.max_rate_i_Hz)
+    _, _, j11, j12, j21, j22 = _linearise(e, i, np.array(float(occupancy)), p)
+    return np.array([[j11 / p.tau_e_ms, j12 / p.tau_e_ms],
+                     [j21 / p.tau_i_ms, j22 / p.tau_i_ms]], dtype=float)
 
 
 def peak_occupancy(params: CircuitParams | None = None, n: int = 401) -> float:

@@ -443,21 +443,25 @@ def simulate(doses: Dose | Sequence[Dose], t_end_min: float, *, body_weight_kg: 
                 boluses.append((d.start_min, _FIRSTPASS,
                                 (1.0 - f) * pk.norketamine_fraction * umol_per_kg))
 
-    event_times = {t for t, _, _ in boluses} | {t for t, _ in rate_changes}
-    times = np.union1d(grid, np.array(sorted(t for t in event_times if t <= t_end)))
+    bolus_at: dict[float, list[tuple[int, float]]] = {}
+    for t, state, amount in boluses:
+        bolus_at.setdefault(t, []).append((state, amount))
+    rate_change_at: dict[float, float] = {}
+    for t, dr in rate_changes:
+        rate_change_at[t] = rate_change_at.get(t, 0.0) + dr
+    event_times = [t for t in set(bolus_at) | set(rate_change_at) if t <= t_end]
+    times = np.union1d(grid, np.array(sorted(event_times)))
     cache: dict[float, tuple[np.ndarray, np.ndarray]] = {}
     x = np.zeros(_N_STATES)
     out = np.zeros((n_grid, _N_STATES))
     grid_index = {float(t): i for i, t in enumerate(grid)}
     rate = 0.0
     for k, t in enumerate(times):
-        for tb, state, amount in boluses:
-            if tb == t:
-                x[state] += amount
-        for tr, dr in rate_changes:
-            if tr == t:
-                rate += dr
-        rate = 0.0 if abs(rate) < 1e-12 else rate
+        for state, amount in bolus_at.get(float(t), ()):
+            x[state] += amount
+        if float(t) in rate_change_at:
+            rate += rate_change_at[float(t)]
+            rate = 0.0 if abs(rate) < 1e-12 else rate
         i = grid_index.get(float(t))
         if i is not None:
             out[i] = x
