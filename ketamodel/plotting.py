@@ -185,6 +185,21 @@ def trapping(results: Mapping[str, pharmacology.TrappingResult], *, title: str |
     return fig
 
 
+def _rates_vs_occupancy(ax: Axes, occ: np.ndarray, excitatory_Hz: np.ndarray,
+                        inhibitory_Hz: np.ndarray, e_top: float | None = None,
+                        i_top: float | None = None) -> tuple[Any, Any]:
+    """Pyramidal rate on ``ax`` and interneuron rate on a twin right axis; the two lines."""
+    le, = ax.plot(occ, excitatory_Hz, label="pyramidal cells (E)", color=PALETTE["blue"])
+    ax.set_ylim(0, e_top)
+    ax2 = ax.twinx()
+    li, = ax2.plot(occ, inhibitory_Hz, "--", label="interneurons (I)", color=PALETTE["orange"])
+    ax2.set_ylim(0, i_top)
+    ax2.set_ylabel("interneuron rate (Hz)")
+    ax2.grid(False)
+    ax2.spines["right"].set_visible(True)
+    return le, li
+
+
 def inverted_u(marks: Mapping[str, float] | None = None,
                params: circuits.CircuitParams | None = None, n: int = 201) -> Figure:
     """Pyramidal and interneuron firing vs NMDA occupancy, with doses marked by occupancy."""
@@ -192,15 +207,8 @@ def inverted_u(marks: Mapping[str, float] | None = None,
     s = circuits.steady_state(occ, params)
     with style():
         fig, ax = new_figure(figsize=(7.0, 4.0))
-        ax.plot(occ, s.excitatory_Hz, label="pyramidal cells (E)", color=PALETTE["blue"])
+        le, li = _rates_vs_occupancy(ax, occ, s.excitatory_Hz, s.inhibitory_Hz)
         ax.axhline(float(s.excitatory_Hz[0]), color=PALETTE["grey"], lw=1, ls=":")
-        ax.set_ylim(bottom=0)
-        ax2 = ax.twinx()
-        ax2.plot(occ, s.inhibitory_Hz, "--", label="interneurons (I)", color=PALETTE["orange"])
-        ax2.set_ylabel("interneuron rate (Hz)")
-        ax2.set_ylim(bottom=0)
-        ax2.grid(False)
-        ax2.spines["right"].set_visible(True)
         for k, (label, o) in enumerate((marks or {}).items()):
             colour = [PALETTE["green"], PALETTE["vermillion"], PALETTE["purple"],
                       PALETTE["black"]][k % 4]
@@ -209,8 +217,7 @@ def inverted_u(marks: Mapping[str, float] | None = None,
                         va="bottom", ha="right", fontsize=8, color=colour,
                         xytext=(-3, 0), textcoords="offset points",
                         bbox={"fc": "white", "ec": "none", "alpha": 0.8, "pad": 1})
-        lines = ax.get_lines()[:1] + ax2.get_lines()[:1]
-        ax.legend(lines, [line.get_label() for line in lines], loc="upper left")
+        ax.legend([le, li], [le.get_label(), li.get_label()], loc="upper left")
         _finish(ax, "Moderate NMDA block excites cortex, near-complete block silences it",
                 "NMDA receptor occupancy", "pyramidal rate (Hz)")
     return fig
@@ -310,15 +317,8 @@ def circuit_explorer(nmda_share_e: float = 0.75, nmda_share_i: float = 0.95,
                                        / KETAMINE_G_PER_MOL))
     with style():
         fig, ax = new_figure(figsize=(7.0, 3.8))
-        le, = ax.plot(occ, occ, label="pyramidal cells (E)", color=PALETTE["blue"])
+        le, li = _rates_vs_occupancy(ax, occ, occ, occ, e_top=25, i_top=100)
         lb, = ax.plot(occ, occ, ":", lw=1.5, label="E without drug", color=PALETTE["grey"])
-        ax.set_ylim(0, 25)
-        ax2 = ax.twinx()
-        li, = ax2.plot(occ, occ, "--", label="interneurons (I)", color=PALETTE["orange"])
-        ax2.set_ylim(0, 100)
-        ax2.set_ylabel("interneuron rate (Hz)")
-        ax2.grid(False)
-        ax2.spines["right"].set_visible(True)
         ax.axvline(lor, color=PALETTE["vermillion"], lw=1.2, ls="-.")
         ax.annotate("loss of responsiveness", (lor, 0.97), xycoords=("data", "axes fraction"),
                     rotation=90, va="top", ha="right", fontsize=8, color=PALETTE["vermillion"])
