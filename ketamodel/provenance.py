@@ -18,8 +18,10 @@ import ast
 import dataclasses
 import importlib
 import inspect
+import pkgutil
 import re
 from dataclasses import dataclass
+from types import ModuleType
 
 from .params import ASSUMED_PREFIX, source_keys
 
@@ -68,15 +70,32 @@ class ParameterRow:
 
 
 def parameter_classes(module_names: tuple[str, ...] = MODEL_MODULES) -> list[type]:
-    """Every dataclass in the named modules with a :func:`~ketamodel.params.param` field."""
+    """Every dataclass in the named modules with a :func:`~ketamodel.params.param` field.
+
+    A model may be a module or a subpackage; the classes of a subpackage's
+    modules count as the model's, in the order of the modules' files and,
+    within a file, of declaration.
+    """
     found = []
     for name in module_names:
         module = importlib.import_module(f"ketamodel.{name}")
-        classes = [obj for _, obj in inspect.getmembers(module, inspect.isclass)
-                   if obj.__module__ == module.__name__ and dataclasses.is_dataclass(obj)
-                   and any("source" in f.metadata for f in dataclasses.fields(obj))]
-        found += sorted(classes, key=lambda c: inspect.getsourcelines(c)[1])
+        prefix = module.__name__
+        classes = {obj for sub in _modules_of(module) for _, obj in
+                   inspect.getmembers(sub, inspect.isclass)
+                   if (obj.__module__ == prefix or obj.__module__.startswith(prefix + "."))
+                   and dataclasses.is_dataclass(obj)
+                   and any("source" in f.metadata for f in dataclasses.fields(obj))}
+        found += sorted(classes, key=lambda c: (c.__module__, inspect.getsourcelines(c)[1]))
     return found
+
+
+def _modules_of(module: ModuleType) -> list[ModuleType]:
+    """The module itself and, for a package, every module in it."""
+    mods = [module]
+    if hasattr(module, "__path__"):
+        mods += [importlib.import_module(info.name) for info in
+                 pkgutil.iter_modules(module.__path__, module.__name__ + ".")]
+    return mods
 
 
 def parameters(module_names: tuple[str, ...] = MODEL_MODULES) -> list[ParameterRow]:
@@ -84,15 +103,17 @@ def parameters(module_names: tuple[str, ...] = MODEL_MODULES) -> list[ParameterR
 
     A field declared without :func:`~ketamodel.params.param` (no unit or source in its
     metadata) is still listed, with an empty unit and source, so that the
-    audit in the tests can flag it.
+    audit in the tests can flag it. ``module`` is the model's name
+    (``"pharmacology"``), also for a class defined in one of its submodules.
     """
     rows = []
-    for cls in parameter_classes(module_names):
-        for f in dataclasses.fields(cls):
-            rows.append(ParameterRow(module=cls.__module__.rsplit(".", 1)[-1], cls=cls.__name__,
-                                     name=f.name, default=f.default,
-                                     unit=f.metadata.get("unit", ""),
-                                     source=f.metadata.get("source", "")))
+    for name in module_names:
+        for cls in parameter_classes((name,)):
+            for f in dataclasses.fields(cls):
+                rows.append(ParameterRow(module=name, cls=cls.__name__,
+                                         name=f.name, default=f.default,
+                                         unit=f.metadata.get("unit", ""),
+                                         source=f.metadata.get("source", "")))
     return rows
 
 

@@ -1,0 +1,23 @@
+"""Figures of the book, one module per level of the model, in one shared style.
+
+- :mod:`~ketamodel.plotting.style`: palette, rc settings, :func:`new_figure`, :func:`style`;
+- :mod:`~ketamodel.plotting.pharmacology`: concentrations, routes, Mg²⁺ block, trapping;
+- :mod:`~ketamodel.plotting.circuits`: the E–I circuit against occupancy and over time;
+- :mod:`~ketamodel.plotting.overview`: the model in one picture.
+
+Every figure function is re-exported here, so ``km.plotting.concentration(...)``
+works whichever module defines it. Models never import plotting.
+"""
+
+from __future__ import annotations
+
+from .circuits import circuit_explorer, excitation_time_course, inverted_u
+from .overview import LEVELS, model_overview
+from .pharmacology import compare, concentration, mg_block, pk_explorer, trapping
+from .style import CYCLE, LINESTYLES, PALETTE, STYLE, BookFigure, new_figure, style
+
+__all__ = [
+    "CYCLE", "LEVELS", "LINESTYLES", "PALETTE", "STYLE", "BookFigure", "circuit_explorer",
+    "compare", "concentration", "excitation_time_course", "inverted_u", "mg_block",
+    "model_overview", "new_figure", "pk_explorer", "style", "trapping",
+]
