@@ -31,7 +31,7 @@ The disinhibition account is a hypothesis with mixed support
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -222,3 +222,70 @@ def peak_occupancy(params: CircuitParams | None = None, n: int = 401) -> float:
     occ = np.linspace(0.0, 1.0, n)
     s = steady_state(occ, params)
     return float(occ[int(np.argmax(s.excitatory_Hz))])
+
+
+@dataclass(frozen=True)
+class ShareMap:
+    r"""The inverted U over a grid of the two NMDA shares (see :func:`share_map`).
+
+    Attributes
+    ----------
+    nmda_share_e, nmda_share_i : ndarray
+        The grid's axes, :math:`\phi_E` (columns) and :math:`\phi_I` (rows).
+    peak_ratio : ndarray
+        Highest pyramidal rate over occupancy, relative to no drug (rows φ_I, columns φ_E).
+    peak_occupancy : ndarray
+        Occupancy at which that highest rate is reached.
+    probe_occupancy : float
+        The occupancy at which ``probe_ratio`` is read.
+    probe_ratio : ndarray
+        Pyramidal rate at ``probe_occupancy`` relative to no drug (< 1: suppressed).
+    """
+
+    nmda_share_e: np.ndarray
+    nmda_share_i: np.ndarray
+    peak_ratio: np.ndarray
+    peak_occupancy: np.ndarray
+    probe_occupancy: float
+    probe_ratio: np.ndarray
+
+
+def share_map(nmda_share_e: ArrayLike, nmda_share_i: ArrayLike, probe_occupancy: float,
+              params: CircuitParams | None = None, n: int = 201) -> ShareMap:
+    r"""How the inverted U depends on both NMDA shares, :math:`\phi_E` and :math:`\phi_I`.
+
+    For every pair of shares, the steady state is computed on ``n`` occupancies
+    in [0, 1]; the map reports the height and position of the peak and the
+    rate at ``probe_occupancy`` (e.g. the occupancy at loss of
+    responsiveness), each relative to no drug.
+
+    Parameters
+    ----------
+    nmda_share_e, nmda_share_i : array_like
+        1-D grids of the shares, each value in [0, 1].
+    probe_occupancy : float
+        Occupancy, in [0, 1], at which the relative rate is read.
+    params : CircuitParams, optional
+        The other parameters (their shares are replaced by the grid's).
+    n : int
+        Occupancy grid points, a whole number ≥ 3.
+    """
+    p = CircuitParams() if params is None else params
+    phi_e = check_array("nmda_share_e", nmda_share_e, high=1.0, ndim=1)
+    phi_i = check_array("nmda_share_i", nmda_share_i, high=1.0, ndim=1)
+    probe = float(check_array("probe_occupancy", probe_occupancy, high=1.0, ndim=0))
+    if not isinstance(n, int | np.integer) or n < 3:
+        raise ValueError(f"n must be a whole number >= 3, got {n!r}")
+    occ = np.append(np.linspace(0.0, 1.0, n), probe)
+    shape = (phi_i.size, phi_e.size)
+    peak_ratio, peak_occ, probe_ratio = np.empty(shape), np.empty(shape), np.empty(shape)
+    for r, share_i in enumerate(phi_i):
+        for c, share_e in enumerate(phi_e):
+            q = replace(p, nmda_share_e=float(share_e), nmda_share_i=float(share_i))
+            rate = steady_state(occ, q).excitatory_Hz
+            k = int(np.argmax(rate[:-1]))
+            peak_ratio[r, c] = rate[k] / rate[0]
+            peak_occ[r, c] = occ[k]
+            probe_ratio[r, c] = rate[-1] / rate[0]
+    return ShareMap(nmda_share_e=phi_e, nmda_share_i=phi_i, peak_ratio=peak_ratio,
+                    peak_occupancy=peak_occ, probe_occupancy=probe, probe_ratio=probe_ratio)

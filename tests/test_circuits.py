@@ -216,3 +216,39 @@ def test_same_call_gives_identical_arrays():
 def test_bad_input_is_refused_naming_the_parameter(make, name):
     with pytest.raises(ValueError, match=rf"\b{name}\b"):
         make()
+
+
+# --- the two NMDA shares ---------------------------------------------------------------------
+
+def test_share_map_at_the_defaults_matches_the_inverted_u():
+    p = ci.CircuitParams()
+    m = ci.share_map([p.nmda_share_e], [p.nmda_share_i], 0.93)
+    s = ci.steady_state(np.linspace(0, 1, 201))
+    assert m.peak_ratio[0, 0] == pytest.approx(s.excitatory_Hz.max() / s.excitatory_Hz[0])
+    assert m.peak_occupancy[0, 0] == pytest.approx(ci.peak_occupancy(n=201))
+    probe = float(ci.steady_state(0.93).excitatory_Hz) / float(s.excitatory_Hz[0])
+    assert m.probe_ratio[0, 0] == pytest.approx(probe)
+
+
+def test_falling_limb_depends_on_the_pyramidal_share():
+    # The referee's runs: with phi_I = 0.95 the loss-of-responsiveness occupancy (0.93)
+    # suppresses firing at phi_E = 0.75, but not at phi_E = 0.6 or below.
+    m = ci.share_map([0.3, 0.5, 0.6, 0.75], [0.95], 0.93)
+    assert m.probe_ratio[0, 3] < 1.0
+    assert np.all(m.probe_ratio[0, :3] > 1.0)
+    # Lower phi_E moves the peak to higher occupancy.
+    assert np.all(np.diff(m.peak_occupancy[0]) <= 0)
+
+
+def test_no_rise_when_interneurons_rely_much_less_on_nmda():
+    m = ci.share_map([0.75], [0.0, 0.3], 0.5)
+    np.testing.assert_allclose(m.peak_ratio, 1.0)
+    np.testing.assert_allclose(m.peak_occupancy, 0.0)
+
+
+@pytest.mark.parametrize("args, name", [
+    (([1.2], [0.9], 0.5), "nmda_share_e"), (([0.5], [[0.9]], 0.5), "nmda_share_i"),
+    (([0.5], [0.9], 1.5), "probe_occupancy")])
+def test_share_map_rejects_bad_input(args, name):
+    with pytest.raises(ValueError, match=name):
+        ci.share_map(*args)

@@ -2,6 +2,7 @@
 
 import math
 
+import networkx as nx
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -288,33 +289,93 @@ def test_more_mg_blocks_more():
        st.floats(0.5, 20.0))
 def test_trapping_state_is_a_probability_distribution(conc, freq, duration):
     r = ph.simulate_trapping(conc, freq, duration)
-    assert r.final_state.shape == (4,)
+    assert r.final_state.shape == (len(ph.TRAP_STATES),)
     assert r.final_state.sum() == pytest.approx(1.0, abs=1e-9)
     assert np.all((r.final_state >= 0) & (r.final_state <= 1))
     assert np.all((r.blocked_fraction >= 0) & (r.blocked_fraction <= 1))
     assert np.all(r.trapped_fraction <= r.blocked_fraction + 1e-12)
 
 
-def test_closed_channels_are_not_blocked():
-    # Ketamine enters only open channels (macdonald1991actions): no stimulation, no block.
-    r = ph.simulate_trapping(10.0, 0.0, 60)
-    assert r.blocked_fraction.max() == pytest.approx(0.0, abs=1e-12)
+def _cycles(rates):
+    """Every simple cycle (length >= 3) of the graph of the scheme's transitions."""
+    graph = nx.Graph([pair for pair, rate in rates.items() if rate > 0])
+    seen, cycles = set(), []
+    for cycle in nx.simple_cycles(graph.to_directed()):
+        key = frozenset(cycle)
+        if len(cycle) >= 3 and key not in seen:
+            seen.add(key)
+            cycles.append(cycle)
+    return cycles
 
 
-def test_block_is_use_dependent():
-    # Same 60 s at 1 µM: more openings, more block.
-    block = [ph.simulate_trapping(1.0, f, 60).blocked_fraction[-1] for f in (0.1, 1.0, 10.0)]
-    assert block[0] < block[1] < block[2]
-    assert block[1] > 2 * block[0]
+@pytest.mark.parametrize("agonist_bound", [True, False])
+@pytest.mark.parametrize("conc_uM", [0.0, 0.3, 1.0, 30.0])
+@pytest.mark.parametrize("trap_share", [1.0, 5 / 6, 0.5, 0.0])
+def test_every_cycle_obeys_microscopic_reversibility(agonist_bound, conc_uM, trap_share):
+    # Kolmogorov's criterion: around every cycle, the product of the rates is the same in
+    # both directions; otherwise a passive channel would carry a net flux at equilibrium.
+    p = ph.TrappingParams(trap_share=trap_share)
+    rates = ph.trapping_rates(conc_uM, agonist_bound, p)
+    cycles = _cycles(rates)
+    if agonist_bound and conc_uM > 0 and 0 < trap_share < 1:
+        assert len(cycles) >= 3          # C-O-B-T, C-O-B-S and B-T-C-S at least
+    for cycle in cycles:
+        pairs = list(zip(cycle, cycle[1:] + cycle[:1], strict=True))
+        forward = math.prod(rates.get(pair, 0.0) for pair in pairs)
+        backward = math.prod(rates.get((b, a), 0.0) for a, b in pairs)
+        assert forward == pytest.approx(backward, rel=1e-12, abs=1e-300), cycle
 
 
-def test_block_approaches_the_open_channel_equilibrium_at_high_frequency():
-    # Agonist almost always bound: blocked fraction → kon·c / (kon·c + koff) = 0.6 at 1 µM.
-    # Tolerance 0.01: the slow escape of trapped drug (0.002/s) lowers it slightly.
+def test_generator_columns_sum_to_zero_and_rates_are_non_negative():
+    for bound in (True, False):
+        q = ph.trapping_generator(1.0, bound, ph.TrappingParams(trap_share=0.8))
+        np.testing.assert_allclose(q.sum(axis=0), 0.0, atol=1e-12)
+        off_diagonal = q - np.diag(np.diag(q))
+        assert off_diagonal.min() >= 0.0
+
+
+def test_equilibrium_block_does_not_depend_on_firing():
+    # With microscopic reversibility the block settles at K/(1+K), K = kon·c/koff (0.6 at
+    # 1 µM), at every frequency, silence included; only the time to get there differs.
     p = ph.TrappingParams()
-    kon_c = p.kon_per_M_per_s * 1.0e-6
-    r = ph.simulate_trapping(1.0, 100.0, 60)
-    assert r.blocked_fraction[-1] == pytest.approx(kon_c / (kon_c + p.koff_per_s), abs=0.01)
+    expected = float(p.equilibrium_block(1.0))
+    assert expected == pytest.approx(0.6, rel=1e-9)
+    for f in (0.0, 0.1, 1.0, 5.0, 20.0):
+        assert ph.simulate_trapping(1.0, f, 3600).blocked_fraction[-1] == pytest.approx(
+            expected, abs=1e-3), f
+
+
+def test_block_is_use_dependent_in_speed():
+    # Same 60 s at 1 µM: more openings, faster block.
+    block = [ph.simulate_trapping(1.0, f, 60).blocked_fraction[-1] for f in (0.0, 0.1, 1.0, 5.0)]
+    assert block[0] < block[1] < block[2] < block[3]
+    assert block[2] > 2 * block[0]
+
+
+def test_closed_channels_are_blocked_only_slowly():
+    # Without any opening the drug reaches closed channels only at the slow closed-state rate:
+    # block relaxes with rate k_esc·(1 + K), so after 60 s it is 0.6·(1 - exp(-0.3)) ≈ 0.156.
+    p = ph.TrappingParams()
+    k = p.kon_per_M_per_s * 1e-6 / p.koff_per_s
+    r = ph.simulate_trapping(1.0, 0.0, 60)
+    expected = k / (1 + k) * (1 - math.exp(-p.escape_per_s * (1 + k) * 60))
+    assert r.blocked_fraction[-1] == pytest.approx(expected, rel=1e-6)
+
+
+def test_partial_trapping_releases_a_share_quickly():
+    # A partial trapping blocker (memantine-like, trap share 5/6: blanpied1997trapping) loaded to
+    # the same equilibrium loses about one sixth of its block within seconds of washout in a
+    # silent synapse (release time constant 0.79 s: kotermanski2009memantine), a full trapping
+    # blocker almost nothing.
+    full, partial = ph.TrappingParams(), ph.TrappingParams(trap_share=5 / 6)
+    lost = []
+    for p in (full, partial):
+        loaded = ph.simulate_trapping(1.0, 5.0, 600, params=p)
+        assert loaded.blocked_fraction[-1] == pytest.approx(0.6, abs=1e-3)
+        wash = ph.simulate_trapping(0.0, 0.0, 10, params=p, initial=loaded.final_state)
+        lost.append(1 - wash.blocked_fraction[-1] / loaded.blocked_fraction[-1])
+    assert lost[0] < 0.05
+    assert lost[1] == pytest.approx(1 / 6 + (1 - 1 / 6) * lost[0], abs=0.03)
 
 
 @pytest.fixture(scope="module")
@@ -390,7 +451,10 @@ _D = ph.standard_infusion()
     (lambda: ph.simulate_trapping(-1.0, 1.0, 60), "conc_uM"),
     (lambda: ph.simulate_trapping(1.0, -1.0, 60), "frequency_Hz"),
     (lambda: ph.simulate_trapping(1.0, 1.0, 0), "duration_s"),
-    (lambda: ph.simulate_trapping(1.0, 1.0, 60, initial=[0.5, 0.5, 0.5, 0.0]), "initial"),
+    (lambda: ph.simulate_trapping(1.0, 1.0, 60, initial=[0.5, 0.5, 0.5, 0.0, 0.0]), "initial"),
+    (lambda: ph.simulate_trapping(1.0, 1.0, 60, initial=[1.0, 0.0, 0.0, 0.0]), "initial"),
+    (lambda: ph.trapping_rates(1.0, "yes"), "agonist_bound"),
+    (lambda: ph.TrappingParams(trap_share=1.5), "trap_share"),
     (lambda: ph.repeated_infusions(0, 84), "n"),
     (lambda: ph.repeated_infusions(2.0, 84), "n"),
     (lambda: ph.repeated_infusions(2, 0), "interval_h"),
@@ -403,3 +467,40 @@ def test_bad_input_is_refused_naming_the_parameter(make, name):
 def test_result_lookup_outside_the_simulated_time_is_refused(standard):
     with pytest.raises(ValueError, match="t_min"):
         standard.at(1000.0)
+
+
+# --------------------------------------------------------------------------------------
+# Occupancy under other assumptions
+# --------------------------------------------------------------------------------------
+def test_occupancy_under_defaults_is_occupancy():
+    c = np.linspace(0.0, 10.0, 11)
+    np.testing.assert_allclose(ph.occupancy_under(c), ph.occupancy(c), rtol=1e-12)
+
+
+def test_occupancy_under_reproduces_the_referee_range():
+    # Peak effect-site level of the standard infusion (0.73 µM): 0.57 as modelled; unbound
+    # fraction 0.53 (at most 47 % bound, dayton1983binding) gives 0.42; a 3x IC50, 0.31; both
+    # free drug and a 5x IC50, 0.12; a brain level twice plasma, 0.73. Tolerance 0.01.
+    c = ph.simulate(ph.standard_infusion(), 360).effect_site_uM.max()
+    cases = [({}, 0.57), ({"free_fraction": 0.53}, 0.42), ({"ic50_factor": 3}, 0.31),
+             ({"free_fraction": 0.53, "ic50_factor": 5}, 0.12), ({"brain_to_plasma": 2}, 0.73)]
+    for kwargs, expected in cases:
+        assert float(ph.occupancy_under(c, **kwargs)) == pytest.approx(expected, abs=0.01)
+
+
+@settings(database=None, max_examples=50, deadline=None)
+@given(st.floats(0.01, 100.0), st.floats(0.05, 1.0), st.floats(0.1, 10.0))
+def test_occupancy_under_is_monotone_in_each_assumption(c, fu, m):
+    base = float(ph.occupancy_under(c, free_fraction=fu, ic50_factor=m))
+    assert float(ph.occupancy_under(c, free_fraction=fu, ic50_factor=m * 1.5)) < base
+    assert float(ph.occupancy_under(c, free_fraction=fu, ic50_factor=m,
+                                    brain_to_plasma=1.5)) > base
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    ({"free_fraction": 0.0}, "free_fraction"), ({"free_fraction": 1.2}, "free_fraction"),
+    ({"ic50_factor": -1.0}, "ic50_factor"), ({"brain_to_plasma": float("nan")},
+                                             "brain_to_plasma")])
+def test_occupancy_under_rejects_bad_assumptions(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        ph.occupancy_under(1.0, **kwargs)

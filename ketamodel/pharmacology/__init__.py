@@ -13,10 +13,12 @@ Chapter 1 of the book. Four pieces, each small:
    binding constants (:cite:p:`ebert1997norketamine`).
 3. **Mg²⁺ block** (:func:`mg_unblocked_fraction`): the Jahr–Stevens form
    (:cite:p:`jahr1990voltage`).
-4. **Trapping block** (:func:`simulate_trapping`): a four-state kinetic scheme in
-   which ketamine enters only open channels (:cite:p:`macdonald1991actions`) and
-   stays trapped when they close (:cite:p:`kotermanski2009memantine`), so block
-   grows faster when the channel opens more often (use-dependence).
+4. **Trapping block** (:func:`simulate_trapping`): a kinetic scheme in which
+   ketamine enters open channels (:cite:p:`macdonald1991actions`) and stays
+   trapped when they close (:cite:p:`kotermanski2009memantine`), so block is
+   reached and released faster when the channel opens more often
+   (use-dependence); the scheme obeys microscopic reversibility, so where block
+   settles does not depend on firing.
 
 All concentrations are total (bound + unbound) racemic ketamine; the model
 does not separate the enantiomers. It is a teaching model, not a dosing tool.
@@ -42,13 +44,23 @@ from .receptor import (
     conc_for_occupancy,
     mg_unblocked_fraction,
     occupancy,
+    occupancy_under,
 )
 from .reference import ReferenceLevels
-from .trapping import TRAP_STATES, TrappingParams, TrappingResult, simulate_trapping
+from .trapping import (
+    TRAP_STATES,
+    TrappingParams,
+    TrappingResult,
+    simulate_trapping,
+    trapping_generator,
+    trapping_rates,
+)
 
 __all__ = [
     "ROUTES", "TRAP_STATES", "Dose", "MgBlockParams", "PKParams", "PKResult",
     "ReceptorParams", "ReferenceLevels", "TrappingParams", "TrappingResult",
     "anaesthetic_bolus", "conc_for_occupancy", "mg_unblocked_fraction", "occupancy",
+    "occupancy_under",
     "repeated_infusions", "simulate", "simulate_trapping", "standard_infusion",
+    "trapping_generator", "trapping_rates",
 ]

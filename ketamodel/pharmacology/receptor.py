@@ -69,6 +69,46 @@ def occupancy(conc_uM: ArrayLike, receptor: ReceptorParams | None = None) -> np.
     return cn / (cn + receptor.ic50_uM ** receptor.hill)
 
 
+def occupancy_under(conc_uM: ArrayLike, *, free_fraction: float = 1.0, ic50_factor: float = 1.0,
+                    brain_to_plasma: float = 1.0,
+                    receptor: ReceptorParams | None = None) -> np.ndarray:
+    r"""Occupancy under other assumptions about what the receptor sees.
+
+    :func:`occupancy` applies a binding constant measured without Mg²⁺ to the
+    total (bound + unbound) concentration, as if the receptor saw plasma. This
+    function relaxes each choice:
+
+    .. math:: \theta = \frac{(f_u\,\lambda\,C)^{n_H}}
+              {(f_u\,\lambda\,C)^{n_H} + (m\,\mathrm{IC}_{50})^{n_H}}
+
+    with :math:`f_u` the unbound fraction, :math:`\lambda` the ratio of the
+    concentration near the receptor to the effect-site (plasma-equilibrated)
+    one and :math:`m` a factor on the IC50 (e.g. for competition with Mg²⁺ in
+    the pore). All three default to 1, which gives :func:`occupancy`.
+
+    Parameters
+    ----------
+    conc_uM : array_like
+        Racemic ketamine concentration (total), µM, ≥ 0.
+    free_fraction : float
+        Unbound fraction :math:`f_u`, in (0, 1]; at most 47 % is bound to plasma
+        proteins (:cite:p:`dayton1983binding`), so ≥ 0.53.
+    ic50_factor : float
+        Factor :math:`m` on the IC50, in (0, 1000].
+    brain_to_plasma : float
+        Partition factor :math:`\lambda`, in (0, 100].
+    receptor : ReceptorParams, optional
+        IC50 and Hill coefficient.
+    """
+    receptor = ReceptorParams() if receptor is None else receptor
+    c = check_array("conc_uM", conc_uM)
+    fu = check_scalar("free_fraction", free_fraction, low=0.0, high=1.0, low_open=True)
+    m = check_scalar("ic50_factor", ic50_factor, low=0.0, high=1000.0, low_open=True)
+    lam = check_scalar("brain_to_plasma", brain_to_plasma, low=0.0, high=100.0, low_open=True)
+    cn = (fu * lam * c) ** receptor.hill
+    return cn / (cn + (m * receptor.ic50_uM) ** receptor.hill)
+
+
 def conc_for_occupancy(occ: ArrayLike, receptor: ReceptorParams | None = None) -> np.ndarray:
     """Inverse of :func:`occupancy`: the concentration (µM) giving occupancy ``occ`` in [0, 1)."""
     receptor = ReceptorParams() if receptor is None else receptor

@@ -1,4 +1,33 @@
-"""Open-channel trapping block: a kinetic scheme of NMDA channels and ketamine."""
+r"""Open-channel trapping block: a kinetic scheme of NMDA channels and a channel blocker.
+
+Five states: C (closed, free), O (open), B (open and blocked), T (closed with
+the drug trapped at its deep site) and S (closed with the drug at a
+superficial, non-trapping site, from which it leaves a closed channel quickly).
+
+.. math::
+
+    \mathrm{C} \underset{\beta}{\overset{\alpha}{\rightleftharpoons}} \mathrm{O}
+    \underset{k_{off}}{\overset{k_{on}[K]}{\rightleftharpoons}} \mathrm{B}, \qquad
+    \mathrm{B} \underset{\alpha}{\overset{p\,\beta}{\rightleftharpoons}} \mathrm{T}
+    \underset{k_{CT}}{\overset{k_{esc}}{\rightleftharpoons}} \mathrm{C}, \qquad
+    \mathrm{B} \underset{\alpha}{\overset{(1-p)\,\beta}{\rightleftharpoons}} \mathrm{S}
+    \underset{k_{CS}}{\overset{k_{rel}}{\rightleftharpoons}} \mathrm{C}
+
+A blocked channel that closes traps the drug with probability :math:`p`
+(:attr:`TrappingParams.trap_share`). The drug enters a closed channel too,
+slowly, so that every cycle obeys microscopic reversibility (the product of
+the rates around a cycle is the same in both directions):
+
+.. math:: k_{CT} = k_{esc}\,p\,\frac{k_{on}[K]}{k_{off}}, \qquad
+          k_{CS} = k_{rel}\,(1-p)\,\frac{k_{on}[K]}{k_{off}} .
+
+Hence, at a fixed concentration, the equilibrium blocked fraction is
+:math:`K/(1+K)` with :math:`K = k_{on}[K]/k_{off}` whatever the firing rate:
+activity changes how *fast* block is reached and released, not where it
+settles. Between agonist pulses the channel cannot open; closing (O → C, B →
+T, B → S at the deactivation rate) is then one-way, the energy for the cycle
+coming from the transmitter release that drives gating.
+"""
 
 from __future__ import annotations
 
@@ -10,22 +39,28 @@ from scipy.linalg import expm
 
 from ..params import check_array, check_params, check_scalar, param
 
+#: Names of the kinetic states, in the order of the state vector.
+TRAP_STATES = ("C", "O", "B", "T", "S")
+_C, _O, _B, _T, _S = range(len(TRAP_STATES))
+
 
 @dataclass(frozen=True)
 class TrappingParams:
-    r"""A four-state kinetic scheme of open-channel trapping block.
+    r"""Rate constants of the five-state trapping scheme (see the module docstring).
 
-    States: C (closed, free), O (open), B (open and blocked), T (closed with
-    the drug trapped inside). While agonist is bound (a pulse), C ⇄ O and
-    T ⇄ B open and close at rates :math:`\alpha, \beta`; ketamine enters only
-    open channels, O → B at :math:`k_{on}[K]`, and leaves them, B → O at
-    :math:`k_{off}`. Between pulses the channel closes (O → C, B → T at the
-    deactivation rate) and a trapped drug escapes only slowly (T → C).
+    The defaults describe ketamine: it enters open channels only
+    (:cite:p:`macdonald1991actions`) and stays trapped in nearly all channels
+    that close on it (:cite:p:`kotermanski2009memantine`). Memantine, a
+    *partial* trapping blocker, differs in ``trap_share``: about one in six
+    blocked channels releases it on closing (:cite:p:`blanpied1997trapping`),
+    from a superficial site it leaves with a time constant of about 0.8 s
+    (:cite:p:`kotermanski2009memantine`).
     """
 
     kon_per_M_per_s: float = param(
-        3e5, "1/(M·s)", "macdonald1991actions; upper end of the reported 3e4-3e5 range, so "
-        "that the kinetic Kd = koff/kon (0.67 µM) is close to the binding IC50 (0.49 µM)")
+        3e5, "1/(M·s)", "macdonald1991actions; upper end of the reported 3e4-3e5 range, chosen "
+        "so that the kinetic Kd = koff/kon (0.67 µM) is close to the binding IC50 (0.49 µM) "
+        "of the occupancy model")
     koff_per_s: float = param(0.2, "1/s", "macdonald1991actions")
     opening_per_s: float = param(
         50.0, "1/s", "assumed: with closing_per_s gives an open probability of 0.5 while "
@@ -35,8 +70,17 @@ class TrappingParams:
         20.0, "1/s", "assumed: channel closes ~50 ms after the agonist leaves, the order of "
         "NMDA receptor deactivation")
     escape_per_s: float = param(
-        0.002, "1/s", "assumed: ketamine stays trapped in nearly all closed channels "
-        "(kotermanski2009memantine); the escape rate is a teaching value")
+        0.002, "1/s", "assumed: slow exit of trapped drug from a closed channel, a teaching "
+        "value (time constant about 8 min); kotermanski2009memantine report ketamine trapped "
+        "in nearly all channels but no rate. Its reverse, entry into closed channels, follows "
+        "from microscopic reversibility (membrane access: orser1997multiple)")
+    trap_share: float = param(
+        1.0, "1", "kotermanski2009memantine; ketamine is trapped in nearly all channels that "
+        "close on it (1 = all). Memantine: 5/6 (blanpied1997trapping, one-sixth released)",
+        low=0.0, high=1.0, low_open=False)
+    release_per_s: float = param(
+        1.27, "1/s", "kotermanski2009memantine; computed: 1 / 0.79 s, memantine's exit from "
+        "a closed channel through its superficial site. Used only when trap_share < 1")
     pulse_s: float = param(
         0.1, "s", "assumed: time agonist stays bound after a synaptic release, order of the "
         "NMDA EPSC")
@@ -44,9 +88,13 @@ class TrappingParams:
     def __post_init__(self) -> None:
         check_params(self)
 
+    def equilibrium_block(self, conc_uM: ArrayLike) -> np.ndarray:
+        r"""Blocked fraction at equilibrium, :math:`K/(1+K)`, :math:`K = k_{on}[K]/k_{off}`.
 
-#: Index of the four kinetic states.
-TRAP_STATES = ("C", "O", "B", "T")
+        The same at every firing rate (microscopic reversibility); ``conc_uM`` in µM.
+        """
+        k = self.kon_per_M_per_s * check_array("conc_uM", conc_uM) * 1e-6 / self.koff_per_s
+        return k / (1.0 + k)
 
 
 @dataclass(frozen=True)
@@ -58,11 +106,13 @@ class TrappingResult:
     t_s : ndarray
         Time, s: 0 (the initial state), then the end of each stimulus period.
     blocked_fraction : ndarray
-        Fraction of channels with ketamine inside (open-blocked + trapped), 0-1.
+        Fraction of channels with drug inside (open-blocked, trapped or at the
+        superficial site), 0-1.
     trapped_fraction : ndarray
-        Fraction closed with ketamine trapped, 0-1.
+        Fraction closed with drug trapped at the deep site (state T), 0-1.
     final_state : ndarray
-        Occupancy of (C, O, B, T) at the end, to start a following phase.
+        Occupancy of the states :data:`TRAP_STATES` at the end, to start a
+        following phase.
     """
 
     t_s: np.ndarray
@@ -76,30 +126,58 @@ class TrappingResult:
         return float(np.interp(t, self.t_s, self.blocked_fraction))
 
 
-def _trap_generators(conc_uM: float, p: TrappingParams) -> tuple[np.ndarray, np.ndarray]:
-    """Rate matrices (column convention, dp/dt = Q p) with and without agonist."""
-    kon_c = p.kon_per_M_per_s * conc_uM * 1e-6
+def trapping_rates(conc_uM: float, agonist_bound: bool,
+                     params: TrappingParams | None = None) -> dict[tuple[str, str], float]:
+    """Every transition of the scheme and its rate (1/s), as ``{(from, to): rate}``.
 
-    def q(rates: dict[tuple[int, int], float]) -> np.ndarray:
-        m = np.zeros((4, 4))
-        for (i, j), r in rates.items():      # from state i to state j
-            m[j, i] += r
-            m[i, i] -= r
-        return m
+    Parameters
+    ----------
+    conc_uM : float
+        Drug concentration at the channel, µM, in [0, 1000].
+    agonist_bound : bool
+        Whether glutamate is bound (the channel can open) or not (it can only close).
+    params : TrappingParams, optional
+        Rate constants.
+    """
+    p = TrappingParams() if params is None else params
+    c = check_scalar("conc_uM", conc_uM, low=0.0, high=1000.0)
+    if not isinstance(agonist_bound, bool | np.bool_):
+        raise ValueError(f"agonist_bound must be True or False, got {agonist_bound!r}")
+    kon_c = p.kon_per_M_per_s * c * 1e-6
+    affinity = kon_c / p.koff_per_s
+    close = p.closing_per_s if agonist_bound else p.deactivation_per_s
+    rates = {
+        ("O", "C"): close, ("O", "B"): kon_c, ("B", "O"): p.koff_per_s,
+        ("B", "T"): p.trap_share * close, ("B", "S"): (1.0 - p.trap_share) * close,
+        ("T", "C"): p.escape_per_s, ("C", "T"): p.escape_per_s * p.trap_share * affinity,
+        ("S", "C"): p.release_per_s,
+        ("C", "S"): p.release_per_s * (1.0 - p.trap_share) * affinity,
+    }
+    if agonist_bound:
+        rates |= {("C", "O"): p.opening_per_s, ("T", "B"): p.opening_per_s,
+                  ("S", "B"): p.opening_per_s}
+    return rates
 
-    c, o, b, t = range(4)
-    on = q({(c, o): p.opening_per_s, (o, c): p.closing_per_s, (o, b): kon_c,
-            (b, o): p.koff_per_s, (b, t): p.closing_per_s, (t, b): p.opening_per_s,
-            (t, c): p.escape_per_s})
-    off = q({(o, c): p.deactivation_per_s, (b, t): p.deactivation_per_s,
-             (b, o): p.koff_per_s, (o, b): kon_c, (t, c): p.escape_per_s})
-    return on, off
+
+def trapping_generator(conc_uM: float, agonist_bound: bool,
+              params: TrappingParams | None = None) -> np.ndarray:
+    """Rate matrix Q of the scheme (1/s), column convention: dp/dt = Q p.
+
+    Rows and columns follow :data:`TRAP_STATES`; each column sums to zero.
+    Arguments as in :func:`trapping_rates`.
+    """
+    q = np.zeros((len(TRAP_STATES), len(TRAP_STATES)))
+    for (src, dst), rate in trapping_rates(conc_uM, agonist_bound, params).items():
+        i, j = TRAP_STATES.index(src), TRAP_STATES.index(dst)
+        q[j, i] += rate
+        q[i, i] -= rate
+    return q
 
 
 def simulate_trapping(conc_uM: float, frequency_Hz: float, duration_s: float, *,
                       params: TrappingParams | None = None,
                       initial: ArrayLike | None = None) -> TrappingResult:
-    """Block of NMDA channels by ketamine during a train of synaptic activations.
+    """Block of NMDA channels during a train of synaptic activations at a fixed concentration.
 
     Each period of length 1/f starts with an agonist pulse of
     ``params.pulse_s`` (shorter if the period is shorter); the chain is solved
@@ -109,7 +187,7 @@ def simulate_trapping(conc_uM: float, frequency_Hz: float, duration_s: float, *,
     Parameters
     ----------
     conc_uM : float
-        Ketamine concentration, µM, in [0, 1000] (0 = washout).
+        Drug concentration, µM, in [0, 1000] (0 = washout).
     frequency_Hz : float
         Stimulation frequency, Hz, in [0, 100].
     duration_s : float
@@ -117,8 +195,8 @@ def simulate_trapping(conc_uM: float, frequency_Hz: float, duration_s: float, *,
     params : TrappingParams, optional
         Rate constants.
     initial : array_like, optional
-        Starting occupancy of (C, O, B, T), summing to 1 (default: all C), for
-        instance ``previous.final_state``.
+        Starting occupancy of the states :data:`TRAP_STATES`, summing to 1
+        (default: all C), for instance ``previous.final_state``.
 
     Returns
     -------
@@ -128,24 +206,26 @@ def simulate_trapping(conc_uM: float, frequency_Hz: float, duration_s: float, *,
     c = check_scalar("conc_uM", conc_uM, low=0.0, high=1000.0)
     f = check_scalar("frequency_Hz", frequency_Hz, low=0.0, high=100.0)
     dur = check_scalar("duration_s", duration_s, low=0.0, high=36000.0, low_open=True)
+    n_states = len(TRAP_STATES)
     if initial is None:
-        x = np.array([1.0, 0.0, 0.0, 0.0])
+        x = np.zeros(n_states)
+        x[_C] = 1.0
     else:
         x = check_array("initial", initial, low=0.0, high=1.0, ndim=1)
-        if x.shape != (4,) or abs(x.sum() - 1.0) > 1e-6:
-            raise ValueError(f"initial must be 4 fractions (C, O, B, T) summing to 1, got {x}")
+        if x.shape != (n_states,) or abs(x.sum() - 1.0) > 1e-6:
+            raise ValueError(f"initial must be {n_states} fractions {TRAP_STATES} summing "
+                             f"to 1, got {x}")
     period = 1.0 / f if f > 0 else 1.0
     pulse = min(p.pulse_s, period) if f > 0 else 0.0
     n = max(1, int(round(dur / period)))
-    on, off = _trap_generators(c, p)
-    step = expm(off * (period - pulse)) @ expm(on * pulse)
-    states = np.empty((n + 1, 4))
+    step = (expm(trapping_generator(c, False, p) * (period - pulse))
+            @ expm(trapping_generator(c, True, p) * pulse))
+    states = np.empty((n + 1, n_states))
     states[0] = x
     for i in range(1, n + 1):
         x = step @ x
         states[i] = x
     states = np.clip(states, 0.0, 1.0)
     return TrappingResult(t_s=period * np.arange(n + 1),
-                          blocked_fraction=states[:, 2] + states[:, 3],
-                          trapped_fraction=states[:, 3], final_state=states[-1])
-
+                          blocked_fraction=states[:, [_B, _T, _S]].sum(axis=1),
+                          trapped_fraction=states[:, _T], final_state=states[-1])
