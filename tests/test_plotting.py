@@ -1,9 +1,10 @@
 """The book's figures: one style, titles that say what to see, axes with units."""
 
+import numpy as np
 import pytest
 
+from ketamodel import circuits, plotting
 from ketamodel import pharmacology as pk
-from ketamodel import plotting
 
 OKABE_ITO = {"#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442",
              "#000000"}
@@ -16,7 +17,11 @@ def _figures():
         "concentration": plotting.concentration(r),
         "compare": plotting.compare({"iv": r}),
         "mg_block": plotting.mg_block(),
-        "trapping": plotting.trapping(trap),
+        "trapping": plotting.trapping(trap, equilibrium=0.6),
+        "occupancy_assumptions": plotting.occupancy_assumptions(0.73),
+        "nmda_share_map": plotting.nmda_share_map(
+            circuits.share_map(np.linspace(0, 1, 5), np.linspace(0, 1, 5), 0.93, n=51),
+            default=(0.75, 0.95)),
         "inverted_u": plotting.inverted_u({"dose": 0.57}),
         "excitation_time_course": plotting.excitation_time_course(r),
         "pk_explorer": plotting.pk_explorer()[0],

@@ -11,13 +11,21 @@ works whichever module defines it. Models never import plotting.
 
 from __future__ import annotations
 
-from .circuits import circuit_explorer, excitation_time_course, inverted_u
+from .circuits import circuit_explorer, excitation_time_course, inverted_u, nmda_share_map
 from .overview import LEVELS, model_overview
-from .pharmacology import compare, concentration, mg_block, pk_explorer, trapping
+from .pharmacology import (
+    compare,
+    concentration,
+    mg_block,
+    occupancy_assumptions,
+    pk_explorer,
+    trapping,
+)
 from .style import CYCLE, LINESTYLES, PALETTE, STYLE, BookFigure, new_figure, style
 
 __all__ = [
     "CYCLE", "LEVELS", "LINESTYLES", "PALETTE", "STYLE", "BookFigure", "circuit_explorer",
     "compare", "concentration", "excitation_time_course", "inverted_u", "mg_block",
-    "model_overview", "new_figure", "pk_explorer", "style", "trapping",
+    "model_overview", "new_figure", "nmda_share_map", "occupancy_assumptions", "pk_explorer",
+    "style", "trapping",
 ]

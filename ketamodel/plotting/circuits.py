@@ -114,3 +114,39 @@ def circuit_explorer(nmda_share_e: float = 0.75, nmda_share_i: float = 0.95,
     update(nmda_share_e, nmda_share_i)
     return fig, update
 
+
+
+def nmda_share_map(share_map: circuits.ShareMap, *, default: tuple[float, float] | None = None,
+                   probe_label: str = "probe occupancy") -> Figure:
+    """Two maps over (φ_E, φ_I): the height of the peak and the rate at a probe occupancy.
+
+    Contours mark where the rise vanishes (peak ratio 1.05) and where the
+    probe occupancy stops suppressing firing (ratio 1); ``default`` (a star)
+    marks the model's own (φ_E, φ_I).
+    """
+    m = share_map
+    with style():
+        fig, (ax1, ax2) = new_figure(1, 2, figsize=(8.0, 3.6), sharey=True)
+        for ax, z, name in ((ax1, m.peak_ratio, "height of the peak"),
+                            (ax2, m.probe_ratio, f"rate at {probe_label}")):
+            ax.grid(False)
+            mesh = ax.pcolormesh(m.nmda_share_e, m.nmda_share_i, np.log10(np.maximum(z, 1e-3)),
+                                 shading="nearest", cmap="cividis", vmin=-2, vmax=1)
+            level = 1.05 if ax is ax1 else 1.0
+            if z.min() < level < z.max():
+                cs = ax.contour(m.nmda_share_e, m.nmda_share_i, z, levels=[level],
+                                colors=PALETTE["vermillion"], linewidths=1.5)
+                ax.clabel(cs, fmt={level: "no rise" if ax is ax1 else "no suppression"},
+                          fontsize=8)
+            if default is not None:
+                ax.plot(*default, "*", color="white", ms=12, mec=PALETTE["black"])
+            ax.set_title(name, loc="left", fontsize=10)
+            _finish(ax, None, "NMDA share of pyramidal drive φ_E (fraction)", None)
+        cbar = fig.colorbar(mesh, ax=[ax1, ax2], ticks=[-2, -1, 0, 1])
+        cbar.ax.set_yticklabels(["0.01", "0.1", "1", "10"])
+        cbar.set_label("pyramidal rate / no-drug rate (ratio)")
+        ax1.set_ylabel("NMDA share of interneuron drive φ_I (fraction)")
+        ax2.set_ylabel("φ_I (fraction)")
+        fig.suptitle("The inverted U needs φ_I > φ_E; its falling limb needs a high φ_E",
+                     x=0.02, ha="left", fontweight="bold", fontsize=11)
+    return fig

@@ -85,18 +85,57 @@ def mg_block(v_mV: np.ndarray | None = None, mg_levels_mM: Sequence[float] = (0.
     return fig
 
 
-def trapping(results: Mapping[str, pharmacology.TrappingResult], *, title: str | None = None
-             ) -> Figure:
-    """Fraction of channels blocked by ketamine over time, one line per protocol."""
+def trapping(results: Mapping[str, pharmacology.TrappingResult], *, title: str | None = None,
+             equilibrium: float | None = None) -> Figure:
+    """Fraction of channels blocked over time, one line per protocol.
+
+    ``equilibrium``, if given, draws the equilibrium block (the same for every
+    protocol at one concentration) as a dotted line.
+    """
     with style():
         fig, ax = new_figure(figsize=(7.0, 3.6))
         for k, (label, r) in enumerate(results.items()):
             ax.plot(r.t_s, r.blocked_fraction, linestyle=LINESTYLES[k % len(LINESTYLES)],
                     label=label)
+        if equilibrium is not None:
+            ax.axhline(equilibrium, color=PALETTE["grey"], lw=1.2, ls=":",
+                       label=f"equilibrium, {equilibrium:.2f}")
         ax.set_ylim(0, 1)
         ax.legend()
-        _finish(ax, title or "Block grows faster when the channel opens more often",
+        _finish(ax, title or "Block is reached faster when the channel opens more often",
                 "time (s)", "fraction of channels blocked")
+    return fig
+
+
+def occupancy_assumptions(conc_uM: float, *, ic50_factors: Sequence[float] | None = None,
+                          free_fractions: Sequence[float] = (1.0, 0.53),
+                          brain_to_plasma: Sequence[float] = (1.0, 2.0),
+                          title: str | None = None) -> Figure:
+    """Occupancy at one concentration as the assumptions behind it change.
+
+    One line per (free fraction, brain-to-plasma ratio) pair, against a factor
+    on the IC50 (logarithmic axis), with the model's own assumptions marked.
+    """
+    factors = np.geomspace(1.0, 10.0, 61) if ic50_factors is None else np.asarray(ic50_factors)
+    base = float(pharmacology.occupancy(conc_uM))
+    with style():
+        fig, ax = new_figure(figsize=(7.0, 3.6))
+        k = 0
+        for lam in brain_to_plasma:
+            for fu in free_fractions:
+                occ = [float(pharmacology.occupancy_under(conc_uM, free_fraction=fu,
+                                                          ic50_factor=m, brain_to_plasma=lam))
+                       for m in factors]
+                ax.plot(factors, occ, linestyle=LINESTYLES[k % len(LINESTYLES)],
+                        label=f"unbound fraction {fu:g}, brain/plasma {lam:g}")
+                k += 1
+        ax.plot([1.0], [base], "o", color=PALETTE["black"], label=f"this model, {base:.2f}")
+        ax.set_xscale("log")
+        ax.set_xticks([1, 2, 3, 5, 10], labels=["1", "2", "3", "5", "10"])
+        ax.set_ylim(0, 1)
+        ax.legend(fontsize=8)
+        _finish(ax, title or "Occupancy at the same concentration spans a several-fold range",
+                "factor on the IC50 (e.g. Mg²⁺ competition), assumed", "NMDA occupancy")
     return fig
 
 
