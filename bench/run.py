@@ -162,20 +162,67 @@ def notebooks() -> list[Path]:
 # --- interactive figures ------------------------------------------------------------------------
 
 def _figures() -> dict[str, tuple[Callable[..., Any], dict[str, Any]]]:
-    """The book's interactive figures: name → (builder, control specifications)."""
-    from ketamodel import plotting
+    """The book's interactive figures, found in the chapters: name → (builder, controls).
 
-    return {
-        "pk_explorer": (plotting.pk_explorer, {
-            "dose_mg_per_kg": (0.1, 2.0, 0.05, 0.5),
-            "route": ["iv", "intranasal", "im", "oral"],
-            "duration_min": (0.0, 120.0, 5.0, 40.0),
-        }),
-        "circuit_explorer": (plotting.circuit_explorer, {
-            "nmda_share_e": (0.0, 1.0, 0.05, 0.75),
-            "nmda_share_i": (0.0, 1.0, 0.05, 0.95),
-        }),
-    }
+    Every code cell of the notebooks of ``_toc.yml`` (in reading order) that calls
+    ``interactive_figure(`` is evaluated with ``ketamodel.widgets.interactive_figure``
+    replaced by a recorder of its arguments, in a namespace holding ``km`` (ketamodel),
+    ``np`` (numpy) and the notebook's top-level import statements. A figure is named
+    ``<notebook stem>:<builder __name__>``. A figure cell that cannot be evaluated this way
+    (it uses a variable of an earlier cell, say) stops the benchmark with its location.
+    """
+    import ast
+    import re
+    from unittest import mock
+
+    import nbformat
+    import numpy as np
+
+    import ketamodel as km
+    from ketamodel import widgets
+
+    calls = re.compile(r"\binteractive_figure\s*\(")
+    figures: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {}
+    recorded: list[tuple[Callable[..., Any], dict[str, Any]]] = []
+
+    def record(builder: Callable[..., Any], **controls: Any) -> None:
+        recorded.append((builder, controls))
+
+    for path in notebooks():
+        cells = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+        sources = [c.source for c in cells]
+        if not any(calls.search(src) for src in sources):
+            continue
+        imports = []
+        for src in sources:
+            try:
+                tree = ast.parse(src)
+            except SyntaxError:                  # IPython magics: not Python, no imports
+                continue
+            imports += [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
+        rel = path.relative_to(ROOT).as_posix()
+        with mock.patch.object(widgets, "interactive_figure", record):
+            namespace: dict[str, Any] = {"km": km, "np": np}
+            exec(compile(ast.Module(body=imports, type_ignores=[]), rel, "exec"), namespace)
+            for i, src in enumerate(sources):
+                if not calls.search(src):
+                    continue
+                try:
+                    exec(compile(src, f"{rel} (code cell {i + 1})", "exec"), namespace)
+                except Exception as exc:
+                    raise RuntimeError(f"{rel}, code cell {i + 1}: the interactive figure "
+                                       f"cannot be evaluated on its own (with km, np and the "
+                                       f"notebook's imports): {type(exc).__name__}: {exc}"
+                                       ) from exc
+        for builder, controls in recorded:
+            name = f"{path.stem}:{getattr(builder, '__name__', type(builder).__name__)}"
+            unique, n = name, 1
+            while unique in figures:
+                n += 1
+                unique = f"{name}#{n}"
+            figures[unique] = (builder, controls)
+        recorded.clear()
+    return figures
 
 
 def _random_value(spec: Any, rng: random.Random) -> Any:
