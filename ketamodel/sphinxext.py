@@ -10,6 +10,8 @@
    The extension fingerprints the library's source; when it changed since
    the last build, it clears the cache and marks every notebook for
    re-execution.
+3. It loads :mod:`ketamodel.bibstyle`, which registers the citation styles
+   named in ``_config.yml`` ("et al." for ``and others``).
 """
 
 from __future__ import annotations
@@ -97,7 +99,8 @@ def _outdated_notebooks(app: Any, env: Any, added: set, changed: set, removed: s
 
 
 def setup(app: Any) -> dict[str, Any]:
-    """Register the figure drawing and the cache check with Sphinx."""
+    """Register the figure drawing, the cache check and the citation styles with Sphinx."""
+    app.setup_extension("ketamodel.bibstyle")
     app.connect("builder-inited", _draw_figures)
     app.connect("builder-inited", _refresh_cache, priority=900)
     app.connect("env-get-outdated", _outdated_notebooks)
