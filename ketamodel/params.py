@@ -7,12 +7,15 @@ a value chosen for teaching. :mod:`ketamodel.provenance` lists them all.
 
 The ``check_*`` helpers validate inputs at the boundary of the library and
 raise :class:`ValueError` with a message that names the parameter, the value
-received and the accepted range.
+received and the accepted range; values of the wrong kind (a string, ``None``,
+a boolean, a ragged list) get the same kind of message, never NumPy's own.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
+import reprlib
 from dataclasses import field, fields
 from typing import Any
 
@@ -70,9 +73,22 @@ def _range_text(low: float, high: float, low_open: bool, high_open: bool) -> str
     return f"{left}{low:g}, {hi}{right}"
 
 
+def _short_repr(value: Any) -> str:
+    """``repr`` cut to a readable length, for error messages."""
+    return reprlib.repr(value)
+
+
+def _is_bool(value: Any) -> bool:
+    return isinstance(value, bool | np.bool_)
+
+
 def check_scalar(name: str, value: Any, *, low: float = 0.0, high: float = math.inf,
                  low_open: bool = False, high_open: bool = False) -> float:
     """Return ``value`` as a float, or raise ``ValueError`` naming ``name`` and the range.
+
+    A number is an ``int``, a ``float`` or a NumPy number (a 0-d array counts);
+    strings (even ``"1.5"``), booleans, complex numbers, ``None``, lists and
+    arrays with more than one element are refused, as are NaN and ±inf.
 
     Parameters
     ----------
@@ -84,13 +100,35 @@ def check_scalar(name: str, value: Any, *, low: float = 0.0, high: float = math.
         Bounds of the accepted range.
     low_open, high_open : bool
         Whether the bounds are excluded.
+
+    Returns
+    -------
+    float
+        The value.
+
+    Raises
+    ------
+    ValueError
+        With a message that names ``name``, the accepted range and ``value``.
     """
     rng = _range_text(low, high, low_open, high_open)
+    if _is_bool(value):
+        raise ValueError(f"{name} must be a number in {rng}, got {value!r} (a boolean)")
+    if isinstance(value, str | bytes):
+        raise ValueError(f"{name} must be a number in {rng}, got {_short_repr(value)} "
+                         f"(a string)")
+    if isinstance(value, np.ndarray) and value.ndim > 0:
+        raise ValueError(f"{name} must be a single number in {rng}, got an array of shape "
+                         f"{value.shape}")
+    if isinstance(value, complex | np.complexfloating) or (
+            isinstance(value, np.ndarray) and value.dtype.kind == "c"):
+        raise ValueError(f"{name} must be a real number in {rng}, got {value!r}")
     try:
         x = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number in {rng}, got {value!r}") from None
-    if isinstance(value, bool) or not math.isfinite(x):
+        raise ValueError(f"{name} must be a number in {rng}, got {_short_repr(value)}"
+                         ) from None
+    if not math.isfinite(x):
         raise ValueError(f"{name} must be a finite number in {rng}, got {value!r}")
     too_low = x < low or (low_open and x == low)
     too_high = x > high or (high_open and x == high)
@@ -99,23 +137,109 @@ def check_scalar(name: str, value: Any, *, low: float = 0.0, high: float = math.
     return x
 
 
+def check_integer(name: str, value: Any, *, low: int = 0, high: float = math.inf) -> int:
+    """Return ``value`` as an ``int``, or raise ``ValueError`` naming ``name`` and the range.
+
+    A whole number is an ``int`` or a NumPy integer; floats (even ``2.0``),
+    booleans and strings are refused.
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name, as the caller knows it.
+    value : object
+        What was passed.
+    low, high : int or float
+        Bounds of the accepted range, both included (``high`` may be ``inf``).
+    """
+    rng = _range_text(low, high, False, False)
+    if _is_bool(value) or not isinstance(value, int | np.integer):
+        raise ValueError(f"{name} must be a whole number in {rng}, got {_short_repr(value)}")
+    if value < low or value > high:
+        raise ValueError(f"{name} must be a whole number in {rng}, got {value!r}")
+    return int(value)
+
+
 def check_array(name: str, values: Any, *, low: float = 0.0, high: float = math.inf,
                 ndim: int | None = None) -> np.ndarray:
     """Return ``values`` as a float array, or raise ``ValueError`` naming ``name``.
 
-    Every element must be finite and lie in ``[low, high]``; ``ndim``, when
-    given, is the required number of dimensions.
+    ``values`` is a number or a (nested) sequence or array of numbers. Every
+    element must be finite and lie in ``[low, high]``; ``ndim``, when given,
+    is the required number of dimensions. Strings, booleans, complex numbers,
+    ``None``, other objects and ragged nested lists are refused with a
+    message naming ``name``, like a value out of range.
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name, as the caller knows it.
+    values : array_like
+        What was passed.
+    low, high : float
+        Bounds of the accepted range, both included.
+    ndim : int, optional
+        Required number of dimensions.
+
+    Returns
+    -------
+    ndarray
+        A new float array of the shape of ``values``.
+
+    Raises
+    ------
+    ValueError
+        With a message that names ``name``, the accepted range and what was wrong.
     """
-    arr = np.asarray(values, dtype=float)
+    rng = _range_text(low, high, False, False)
+    what = f"{name} must be a number or an array of numbers in {rng}"
+    try:
+        raw = np.asarray(values)
+    except (TypeError, ValueError):                     # ragged nested sequences
+        raise ValueError(f"{what}, got a ragged or unreadable sequence "
+                         f"{_short_repr(values)}") from None
+    kind = raw.dtype.kind
+    if kind == "O":
+        # None, a dict, any other object, or a list mixing numbers with them.
+        if not all(isinstance(v, numbers.Real) and not _is_bool(v) for v in raw.flat):
+            raise ValueError(f"{what}, got {_short_repr(values)}")
+    elif kind == "b":
+        raise ValueError(f"{what}, got booleans {_short_repr(values)}")
+    elif kind not in "iuf":                             # strings, complex, dates, ...
+        raise ValueError(f"{what}, got {_short_repr(values)} (dtype {raw.dtype})")
+    arr = raw.astype(float)
     if ndim is not None and arr.ndim != ndim:
         raise ValueError(f"{name} must have {ndim} dimension(s), got shape {arr.shape}")
-    rng = _range_text(low, high, False, False)
     if arr.size and not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must contain only finite numbers in {rng}; found NaN or inf")
     if arr.size and (arr.min() < low or arr.max() > high):
         raise ValueError(f"{name} must lie in {rng}, got values from {arr.min():g} "
                          f"to {arr.max():g}")
     return arr
+
+
+def check_instance(name: str, value: Any, expected: type | tuple[type, ...]) -> Any:
+    """Return ``value`` if it is an ``expected`` instance, else raise a ValueError naming ``name``.
+
+    For parameters that take an object, such as a parameter dataclass
+    (``params=CircuitParams(...)``): a wrong object gets the same kind of
+    message as a number out of range, not an ``AttributeError`` later on.
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name, as the caller knows it.
+    value : object
+        What was passed.
+    expected : type or tuple of type
+        The accepted class(es).
+    """
+    if not isinstance(value, expected):
+        kinds = expected if isinstance(expected, tuple) else (expected,)
+        names = " or ".join(k.__name__ for k in kinds)
+        raise ValueError(f"{name} must be a {names}, got {_short_repr(value)} "
+                         f"(a {type(value).__name__})")
+    return value
 
 
 def check_params(obj: Any) -> None:

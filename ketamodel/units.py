@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .params import check_array
+from .params import check_array, check_scalar
 
 #: Racemic ketamine base, C13H16ClNO, g/mol (physical constant).
 KETAMINE_G_PER_MOL = 237.7
@@ -37,26 +37,57 @@ def ng_per_mL_to_uM(conc_ng_per_mL: ArrayLike, molar_mass_g_per_mol: float = KET
     conc_ng_per_mL : array_like
         Concentration(s) in ng/mL, non-negative.
     molar_mass_g_per_mol : float
-        Molar mass of the compound (default: racemic ketamine base).
+        Molar mass of the compound, g/mol, a positive finite number (default:
+        racemic ketamine base).
+
+    Returns
+    -------
+    ndarray
+        Concentration(s) in µM, the shape of ``conc_ng_per_mL``.
     """
     c = check_array("conc_ng_per_mL", conc_ng_per_mL)
-    return c / molar_mass_g_per_mol
+    m = check_scalar("molar_mass_g_per_mol", molar_mass_g_per_mol, low=0.0, low_open=True)
+    return c / m
 
 
 def uM_to_ng_per_mL(conc_uM: ArrayLike, molar_mass_g_per_mol: float = KETAMINE_G_PER_MOL
                     ) -> np.ndarray:
-    """Convert a molar concentration (µM) to a mass concentration (ng/mL).
+    r"""Convert a molar concentration (µM) to a mass concentration (ng/mL).
 
-    The inverse of :func:`ng_per_mL_to_uM`.
+    The inverse of :func:`ng_per_mL_to_uM`: :math:`c_{ng/mL} = c_{\mu M} \cdot M`.
+
+    Parameters
+    ----------
+    conc_uM : array_like
+        Concentration(s) in µM, non-negative.
+    molar_mass_g_per_mol : float
+        Molar mass of the compound, g/mol, a positive finite number (default:
+        racemic ketamine base).
+
+    Returns
+    -------
+    ndarray
+        Concentration(s) in ng/mL, the shape of ``conc_uM``.
     """
     c = check_array("conc_uM", conc_uM)
-    return c * molar_mass_g_per_mol
+    m = check_scalar("molar_mass_g_per_mol", molar_mass_g_per_mol, low=0.0, low_open=True)
+    return c * m
 
 
 def hcl_salt_to_base_mg(dose_mg_hcl: ArrayLike) -> np.ndarray:
     """Convert a dose of ketamine hydrochloride to ketamine base (×237.7/274.2 ≈ 0.867).
 
     Doses in trials are often of the salt; the models run on the base.
+
+    Parameters
+    ----------
+    dose_mg_hcl : array_like
+        Dose(s) of the hydrochloride salt, mg (or mg/kg), non-negative.
+
+    Returns
+    -------
+    ndarray
+        The same dose(s) as ketamine base, in the unit of ``dose_mg_hcl``.
     """
     d = check_array("dose_mg_hcl", dose_mg_hcl)
     return d * (KETAMINE_G_PER_MOL / KETAMINE_HCL_G_PER_MOL)

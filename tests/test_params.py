@@ -11,6 +11,8 @@ from ketamodel import circuits, pharmacology
 from ketamodel.params import (
     ASSUMED_PREFIX,
     check_array,
+    check_instance,
+    check_integer,
     check_params,
     check_scalar,
     param,
@@ -110,7 +112,15 @@ def test_check_scalar_returns_a_float():
     (math.inf, {}, "dose must be a finite number in [0, inf), got inf"),
     ("abc", {}, "dose must be a number in [0, inf), got 'abc'"),
     (None, {}, "dose must be a number in [0, inf), got None"),
-    (True, {}, "dose must be a finite number in [0, inf), got True"),
+    (True, {}, "dose must be a number in [0, inf), got True (a boolean)"),
+    (np.False_, {}, "dose must be a number in [0, inf), got np.False_ (a boolean)"),
+    ("1.5", {}, "dose must be a number in [0, inf), got '1.5' (a string)"),
+    (1 + 2j, {}, "dose must be a real number in [0, inf), got (1+2j)"),
+    (np.complex128(0.5), {}, "dose must be a real number in [0, inf)"),
+    ([0.5], {}, "dose must be a number in [0, inf), got [0.5]"),
+    (np.array([0.5, 0.6]), {}, "dose must be a single number in [0, inf), got an array of "
+                               "shape (2,)"),
+    ({"dose": 1}, {}, "dose must be a number in [0, inf), got {'dose': 1}"),
 ])
 def test_check_scalar_message_gives_name_range_and_value(value, kwargs, expected):
     with pytest.raises(ValueError, match=re.escape(expected)):
@@ -120,6 +130,39 @@ def test_check_scalar_message_gives_name_range_and_value(value, kwargs, expected
 def test_check_scalar_accepts_closed_bounds():
     assert check_scalar("x", 0.0) == 0.0
     assert check_scalar("x", 1.0, high=1.0) == 1.0
+
+
+def test_check_scalar_accepts_numpy_numbers_and_0d_arrays():
+    assert check_scalar("x", np.int64(3)) == 3.0
+    assert check_scalar("x", np.array(2.5)) == 2.5
+
+
+def test_check_scalar_shortens_a_long_value_in_the_message():
+    with pytest.raises(ValueError) as info:
+        check_scalar("dose", "x" * 1000)
+    assert len(str(info.value)) < 120
+
+
+# --------------------------------------------------------------------------------------
+# check_integer
+# --------------------------------------------------------------------------------------
+def test_check_integer_returns_an_int():
+    assert check_integer("n", np.int32(4), low=1) == 4
+    assert type(check_integer("n", 4)) is int
+
+
+@pytest.mark.parametrize("value, expected", [
+    (0, "n must be a whole number in [1, inf), got 0"),
+    (2.0, "n must be a whole number in [1, inf), got 2.0"),
+    (True, "n must be a whole number in [1, inf), got True"),
+    ("3", "n must be a whole number in [1, inf), got '3'"),
+    (None, "n must be a whole number in [1, inf), got None"),
+    (11, "n must be a whole number in [1, 10], got 11"),
+])
+def test_check_integer_message_gives_name_range_and_value(value, expected):
+    high = 10 if value == 11 else math.inf
+    with pytest.raises(ValueError, match=re.escape(expected)):
+        check_integer("n", value, low=1, high=high)
 
 
 # --------------------------------------------------------------------------------------
@@ -140,3 +183,52 @@ def test_check_array_message_gives_name_range_and_values():
         check_array("conc", [0.1, math.nan])
     with pytest.raises(ValueError, match=r"conc must have 1 dimension\(s\), got shape \(2, 2\)"):
         check_array("conc", [[1, 2], [3, 4]], ndim=1)
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("abc", "conc must be a number or an array of numbers in [0, inf), got 'abc' (dtype <U3)"),
+    (["1", "2"], "conc must be a number or an array of numbers in [0, inf), got ['1', '2']"),
+    ([[1.0, 2.0], [3.0]], "conc must be a number or an array of numbers in [0, inf), got a "
+                          "ragged or unreadable sequence [[1.0, 2.0], [3.0]]"),
+    (None, "conc must be a number or an array of numbers in [0, inf), got None"),
+    ({"a": 1.0}, "conc must be a number or an array of numbers in [0, inf), got {'a': 1.0}"),
+    ([1.0, None], "conc must be a number or an array of numbers in [0, inf), got [1.0, None]"),
+    ([True, False], "conc must be a number or an array of numbers in [0, inf), got booleans "
+                    "[True, False]"),
+    (np.array([1.0, 2j]), "conc must be a number or an array of numbers in [0, inf)"),
+    (1j, "conc must be a number or an array of numbers in [0, inf), got 1j (dtype complex128)"),
+])
+def test_check_array_refuses_what_is_not_numbers_naming_the_parameter(value, expected):
+    # Never NumPy's own message ("could not convert string to float", "inhomogeneous
+    # shape"), never a silent conversion (None → NaN, True → 1, 2j → 0).
+    with pytest.raises(ValueError, match=re.escape(expected)):
+        check_array("conc", value)
+
+
+def test_check_array_accepts_numbers_of_every_numpy_kind():
+    np.testing.assert_array_equal(check_array("x", np.array([1, 2], dtype=np.uint8)), [1, 2])
+    np.testing.assert_array_equal(check_array("x", np.array([0.5], dtype=np.float32)), [0.5])
+    np.testing.assert_array_equal(check_array("x", np.array([1, 2.5], dtype=object)),
+                                  [1.0, 2.5])
+    assert check_array("x", 3).shape == ()
+    assert check_array("x", [[1, 2], [3, 4]]).shape == (2, 2)
+
+
+def test_check_array_returns_a_copy_not_the_callers_array():
+    a = np.array([1.0, 2.0])
+    b = check_array("x", a)
+    b[0] = 9.0
+    assert a[0] == 1.0
+
+
+# --------------------------------------------------------------------------------------
+# check_instance
+# --------------------------------------------------------------------------------------
+def test_check_instance_returns_the_object_or_names_the_parameter():
+    p = _Example()
+    assert check_instance("params", p, _Example) is p
+    with pytest.raises(ValueError, match=re.escape("params must be a _Example, got 'abc' "
+                                                   "(a str)")):
+        check_instance("params", "abc", _Example)
+    with pytest.raises(ValueError, match=re.escape("x must be a int or float, got None")):
+        check_instance("x", None, (int, float))

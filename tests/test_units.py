@@ -73,3 +73,30 @@ def test_hcl_salt_to_base_factor_is_0_867():
 def test_negative_or_nan_input_is_refused_naming_the_parameter(func, name, bad):
     with pytest.raises(ValueError, match=name):
         func(bad)
+
+
+@pytest.mark.parametrize("func", [units.ng_per_mL_to_uM, units.uM_to_ng_per_mL])
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf, 0.0, -237.7, None, "237.7",
+                                 True, [237.7], np.array([237.7, 223.7]), 1 + 0j])
+def test_bad_molar_mass_is_refused_naming_it(func, bad):
+    # A NaN or infinite molar mass once passed silently (NaN or 0 concentrations), and
+    # None or a string raised a TypeError from the division.
+    with pytest.raises(ValueError, match=r"molar_mass_g_per_mol must be .*\(0, inf\)"):
+        func(1.0, bad)
+
+
+@pytest.mark.parametrize("func, name", [
+    (units.ng_per_mL_to_uM, "conc_ng_per_mL"),
+    (units.uM_to_ng_per_mL, "conc_uM"),
+    (units.hcl_salt_to_base_mg, "dose_mg_hcl"),
+])
+@pytest.mark.parametrize("bad", ["100", ["1", "2"], [[1.0], [1.0, 2.0]], None, {"c": 1.0},
+                                 [True, False], [1.0, 2j]])
+def test_what_is_not_a_number_is_refused_naming_the_parameter(func, name, bad):
+    with pytest.raises(ValueError, match=rf"{name} must be a number or an array of numbers"):
+        func(bad)
+
+
+def test_molar_mass_may_be_any_positive_number():
+    assert float(units.uM_to_ng_per_mL(2.0, np.float32(100.0))) == pytest.approx(200.0)
+    assert float(units.ng_per_mL_to_uM(50.0, 100)) == pytest.approx(0.5)
