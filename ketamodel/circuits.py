@@ -11,22 +11,28 @@ interneurons :math:`I`, with activities normalised to [0, 1]:
     g_X(\theta) &= 1 - \phi_X\,\theta, \qquad S(x) = \frac{1}{1 + e^{-a (x - x_0)}}
 
 :math:`\theta` is the NMDA receptor occupancy by ketamine and :math:`\phi_X`
-the share of population X's excitatory drive carried by NMDA receptors.
-Interneurons lean more on NMDA receptors (:math:`\phi_I > \phi_E`; parvalbumin
-cells in mouse prefrontal cortex, :cite:p:`lewis2022pathway`;
-:cite:p:`picard2019nmda`), so moderate block silences inhibition first and
-pyramidal firing *rises* (disinhibition, :cite:p:`homayoun2007nmda`), while
-near-complete block removes the pyramidal cells' own drive and firing
-falls: an inverted U across dose, as for prefrontal glutamate in rats
-(:cite:p:`moghaddam1997activation`). The rise is largest when
-:math:`\phi_I > \phi_E`; with equal shares a smaller rise remains (the
-interneurons also lose the drive they get from pyramidal cells, and they sit
-on the steep part of their sigmoid), and with :math:`\phi_I < \phi_E` there
-is none (tested).
+the share of population X's excitatory drive carried by NMDA receptors,
+applied to all of X's excitatory input, local and external. The model lets
+interneurons lean more on NMDA receptors (:math:`\phi_I > \phi_E`), so
+moderate block weakens inhibition first and pyramidal firing *rises*
+(disinhibition, :cite:p:`homayoun2007nmda`), while near-complete block
+removes the pyramidal cells' own drive and firing falls: an inverted U
+across occupancy, like prefrontal glutamate across dose in rats
+(:cite:p:`moghaddam1997activation`). :func:`share_map` shows how both limbs
+depend on the two shares: the rise needs :math:`\phi_I` not far below
+:math:`\phi_E`, the falling limb a high :math:`\phi_E` (tested).
 
-The disinhibition account is a hypothesis with mixed support
-(:cite:p:`wood2012disruption`; :cite:p:`taylor2012lack`): every number below is
-*assumed* and chosen for teaching.
+The evidence for :math:`\phi_I > \phi_E` is mixed: parvalbumin cells of
+mouse prefrontal cortex carry NMDA receptors with a pathway-specific share of
+their input (:cite:p:`lewis2022pathway`; :cite:p:`picard2019nmda`), but
+fast-spiking cells had a weak NMDA component and were less affected by NMDA
+antagonists than pyramidal cells in another study
+(:cite:p:`rotaru2011glutamate`). That anaesthetic ketamine silences cortex is
+contested too (:cite:p:`langsjo2005sketamine`). Disinhibition is a hypothesis
+with mixed support (:cite:p:`wood2012disruption`; :cite:p:`taylor2012lack`):
+every number below is *assumed* and chosen for teaching. The model is
+quasi-static in the chapters: it is taken at its steady state for each
+occupancy, so it has no time course of its own.
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import expit
 
-from .params import check_array, check_params, param
+from .params import check_array, check_params, check_scalar, param, params_or_default
 
 
 @dataclass(frozen=True)
@@ -57,8 +63,10 @@ class CircuitParams:
         0.75, "1", "assumed: share of pyramidal excitatory drive carried by NMDA receptors; "
         "no measured value", high=1.0, low_open=False)
     nmda_share_i: float = param(
-        0.95, "1", "assumed: interneurons rely more on NMDA drive (lewis2022pathway, "
-        "qualitative); the number is not measured", high=1.0, low_open=False)
+        0.95, "1", "assumed: interneurons rely more on NMDA drive, as parvalbumin cells "
+        "do at thalamic inputs (lewis2022pathway); contradicted for fast-spiking cells' "
+        "local input by rotaru2011glutamate; the number is not measured", high=1.0,
+        low_open=False)
     gain: float = param(4.0, "1", "assumed: slope of the sigmoid")
     threshold: float = param(1.5, "1", "assumed: input at half-maximal activity", low=-10.0)
     max_rate_e_Hz: float = param(40.0, "Hz", "assumed: order of the maximal sustained rate "
@@ -86,8 +94,9 @@ class CircuitState:
     inhibitory_Hz: np.ndarray
 
     def relative_excitation(self, baseline_Hz: float) -> np.ndarray:
-        """Pyramidal firing relative to a baseline rate (1 = unchanged)."""
-        return self.excitatory_Hz / baseline_Hz
+        """Pyramidal firing relative to a baseline rate ``baseline_Hz`` (> 0 Hz; 1 = unchanged)."""
+        return self.excitatory_Hz / check_scalar("baseline_Hz", baseline_Hz, low=0.0,
+                                                 low_open=True)
 
 
 def _sigmoid(x: np.ndarray, p: CircuitParams) -> np.ndarray:
@@ -169,7 +178,7 @@ def steady_state(occupancy: ArrayLike, params: CircuitParams | None = None) -> C
         If the relaxation does not converge (e.g. parameters with an
         oscillating or bistable circuit).
     """
-    p = CircuitParams() if params is None else params
+    p = params_or_default("params", params, CircuitParams)
     occ = check_array("occupancy", occupancy, low=0.0, high=1.0)
     flat = np.atleast_1d(occ).ravel()
     e = np.full(flat.shape, 0.1)
@@ -203,11 +212,12 @@ def jacobian(occupancy: float, params: CircuitParams | None = None) -> np.ndarra
 
     Both eigenvalues have negative real parts when the state is stable.
     """
-    p = CircuitParams() if params is None else params
-    s = steady_state(occupancy, p)
+    p = params_or_default("params", params, CircuitParams)
+    occ = check_scalar("occupancy", occupancy, high=1.0)
+    s = steady_state(occ, p)
     e = np.array(float(s.excitatory_Hz) / p.max_rate_e_Hz)
     i = np.array(float(s.inhibitory_Hz) / p.max_rate_i_Hz)
-    _, _, j11, j12, j21, j22 = _linearise(e, i, np.array(float(occupancy)), p)
+    _, _, j11, j12, j21, j22 = _linearise(e, i, np.array(occ), p)
     return np.array([[j11 / p.tau_e_ms, j12 / p.tau_e_ms],
                      [j21 / p.tau_i_ms, j22 / p.tau_i_ms]], dtype=float)
 
@@ -270,7 +280,7 @@ def share_map(nmda_share_e: ArrayLike, nmda_share_i: ArrayLike, probe_occupancy:
     n : int
         Occupancy grid points, a whole number ≥ 3.
     """
-    p = CircuitParams() if params is None else params
+    p = params_or_default("params", params, CircuitParams)
     phi_e = check_array("nmda_share_e", nmda_share_e, high=1.0, ndim=1)
     phi_i = check_array("nmda_share_i", nmda_share_i, high=1.0, ndim=1)
     probe = float(check_array("probe_occupancy", probe_occupancy, high=1.0, ndim=0))

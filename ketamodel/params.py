@@ -242,6 +242,15 @@ def check_instance(name: str, value: Any, expected: type | tuple[type, ...]) -> 
     return value
 
 
+def params_or_default(name: str, value: Any, cls: type) -> Any:
+    """``cls()`` when ``value`` is None, else ``value`` checked to be a ``cls`` instance.
+
+    The one way the models accept an optional parameter object, e.g.
+    ``p = params_or_default("params", params, CircuitParams)``.
+    """
+    return cls() if value is None else check_instance(name, value, cls)
+
+
 def check_params(obj: Any) -> None:
     """Check every field of a parameter dataclass against its declared range.
 

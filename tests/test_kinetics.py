@@ -112,7 +112,7 @@ def test_iv_ratio_barely_depends_on_the_auc_window():
 
 def test_norketamine_after_the_standard_infusion_peaks_soon_after_its_end():
     # Before the fit it peaked near 300 min; now 55 min, 15 min after the infusion stops.
-    r = ph.simulate(ph.standard_infusion(), t_end_min=360, dt_min=0.25)
+    r = ph.simulate(ph.standard_infusion(hcl_salt=False), t_end_min=360, dt_min=0.25)
     assert 45.0 <= r.peak("norketamine_ng_per_mL")[0] <= 70.0
 
 
@@ -136,7 +136,7 @@ def test_oral_norketamine_ratio_is_the_iv_ratio_over_bioavailability():
 _TIMES = [0.0, 1.0, 10.0, 40.0, 100.0, 300.0, 600.0]
 _BEFORE = {
     "infusion": (
-        [ph.standard_infusion()],
+        [ph.standard_infusion(hcl_salt=False)],
         [0.0, 7.029988617940972, 62.032422351793215, 177.31327554119767,
          68.42936857175715, 27.51063541746757, 8.826199781473944],
         [0.0, 0.38776003220128186, 25.98310574043929, 148.47757803786402,
@@ -170,8 +170,8 @@ def test_an_empty_third_compartment_is_decoupled():
     a = PK.matrix()
     assert not a[kinetics._PERIPH2].any() and not a[:, kinetics._PERIPH2].any()
     # A way back but no way in: the compartment stays empty, nothing changes.
-    r0 = ph.simulate(ph.standard_infusion(), t_end_min=300)
-    r1 = ph.simulate(ph.standard_infusion(), t_end_min=300,
+    r0 = ph.simulate(ph.standard_infusion(hcl_salt=False), t_end_min=300)
+    r1 = ph.simulate(ph.standard_infusion(hcl_salt=False), t_end_min=300,
                      pk=dataclasses.replace(PK, k31_per_min=0.5))
     np.testing.assert_array_equal(r0.plasma_ng_per_mL, r1.plasma_ng_per_mL)
 
@@ -197,7 +197,8 @@ def test_three_compartment_bolus_matches_the_closed_form():
 def test_three_compartment_area_is_dose_over_its_clearance():
     # 27.6 mL/min/kg = k10·V1 of the preset; tolerance 1 % (trapezoid rule).
     assert DOMINO.clearance_mL_per_min_per_kg == pytest.approx(27.6, abs=0.05)
-    r = ph.simulate(ph.standard_infusion(), t_end_min=30 * 24 * 60, dt_min=2.0, pk=DOMINO)
+    r = ph.simulate(ph.standard_infusion(hcl_salt=False), t_end_min=30 * 24 * 60, dt_min=2.0,
+                    pk=DOMINO)
     expected = 0.5e6 / DOMINO.clearance_mL_per_min_per_kg
     assert np.trapezoid(r.plasma_ng_per_mL, r.t_min) == pytest.approx(expected, rel=0.01)
 
@@ -233,7 +234,7 @@ def test_effect_site_peak_after_a_bolus(pk, dose, ke0, peak_ng_per_mL):
 @pytest.mark.parametrize("pk, peak", [(PK, 177.3), (DOMINO, 240.3)], ids=["default", "domino"])
 def test_standard_infusion_peak_by_model(pk, peak):
     # After 40 min of infusion the two sets differ by a third, not by a factor of 6.
-    r = ph.simulate(ph.standard_infusion(), t_end_min=120, pk=pk)
+    r = ph.simulate(ph.standard_infusion(hcl_salt=False), t_end_min=120, pk=pk)
     assert r.peak() == pytest.approx((40.0, peak), rel=0.01)
 
 

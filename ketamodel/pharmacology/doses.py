@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ..params import check_integer, check_scalar
-from ..units import MIN_PER_H
+from ..units import MIN_PER_H, hcl_salt_to_base_mg
 
 ROUTES = ("iv", "im", "intranasal", "oral")
 
@@ -35,10 +35,10 @@ class Dose:
     dose_mg_per_kg : float
         Total dose of ketamine base, mg per kg body weight, ≥ 0 (for the HCl
         salt, convert with :func:`ketamodel.units.hcl_salt_to_base_mg`). A
-        bolus or a non-IV dose is at most :attr:`MAX_SINGLE_DOSE_MG_PER_KG`
+        bolus or a non-IV dose is at most ``Dose.MAX_SINGLE_DOSE_MG_PER_KG``
         (50 mg/kg, several times the largest single dose in use). An infusion
         may hold more, as long as its rate, ``dose_mg_per_kg`` per
-        ``duration_min``, is at most :attr:`MAX_INFUSION_RATE_MG_PER_KG_PER_H`
+        ``duration_min``, is at most ``Dose.MAX_INFUSION_RATE_MG_PER_KG_PER_H``
         (20 mg/kg/h; anaesthetic maintenance is of the order of 1-6 mg/kg/h,
         analgosedation lower): a 24-hour infusion at 1.5 mg/kg/h is
         36 mg/kg. Any dose a bolus may hold may also be infused, however
@@ -53,7 +53,7 @@ class Dose:
         Only IV doses may have a duration.
     bioavailability : float or None
         Overrides the route's default bioavailability, in (0, 1]; ``None``
-        uses :class:`PKParams`.
+        uses :class:`~ketamodel.pharmacology.kinetics.PKParams`.
 
     Raises
     ------
@@ -109,7 +109,7 @@ class Dose:
 
     @property
     def rate_mg_per_kg_per_h(self) -> float:
-        """Infusion rate, mg/kg/h: ``dose_mg_per_kg`` per ``duration_min``; 0 for a bolus."""
+        """The infusion rate in mg/kg/h (``dose_mg_per_kg`` per ``duration_min``); 0 for a bolus."""
         if self.duration_min == 0:
             return 0.0
         return float(self.dose_mg_per_kg) / (float(self.duration_min) / MIN_PER_H)
@@ -126,7 +126,7 @@ class Dose:
         ----------
         rate_mg_per_kg_per_h : float
             Infusion rate of ketamine base, mg/kg/h, in
-            [0, :attr:`MAX_INFUSION_RATE_MG_PER_KG_PER_H`] (20; a sanity bound,
+            [0, ``Dose.MAX_INFUSION_RATE_MG_PER_KG_PER_H``] (20; a sanity bound,
             not dosing advice).
         duration_h : float
             Duration, h, in (0, 168] (up to a week), and at least 0.01 min.
@@ -152,18 +152,26 @@ class Dose:
                    duration_min=hours * MIN_PER_H)
 
 
-def standard_infusion(start_min: float = 0.0) -> Dose:
-    """The antidepressant dose: 0.5 mg/kg IV over 40 min.
+def standard_infusion(start_min: float = 0.0, *, hcl_salt: bool = True) -> Dose:
+    """The antidepressant dose: 0.5 mg/kg of ketamine hydrochloride IV over 40 min.
 
     The schedule of the trials in :cite:p:`zarate2006randomized` and
-    :cite:p:`murrough2013antidepressant`.
+    :cite:p:`murrough2013antidepressant`; the dose was of the hydrochloride
+    salt (:cite:p:`mathew2013optimization`, the record of the two-site trial),
+    which is 0.433 mg/kg of base (:func:`ketamodel.units.hcl_salt_to_base_mg`).
 
     Parameters
     ----------
     start_min : float
         Start of the infusion, min, ≥ 0.
+    hcl_salt : bool
+        True (default): 0.5 mg/kg of the salt, as in the trials; False: 0.5 mg/kg
+        of base.
     """
-    return Dose(0.5, route="iv", start_min=start_min, duration_min=40.0)
+    if not isinstance(hcl_salt, bool):
+        raise ValueError(f"hcl_salt must be True or False, got {hcl_salt!r}")
+    dose = float(hcl_salt_to_base_mg(0.5)) if hcl_salt else 0.5
+    return Dose(dose, route="iv", start_min=start_min, duration_min=40.0)
 
 
 def repeated_infusions(n: int, interval_h: float, dose_mg_per_kg: float = 0.5,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.linalg import expm
 
-from ..params import check_params, check_scalar, param
+from ..params import check_params, check_scalar, param, params_or_default
 from ..units import KETAMINE_G_PER_MOL, NORKETAMINE_G_PER_MOL
 from .doses import Dose, _check_route
 from .receptor import ReceptorParams, occupancy
@@ -229,20 +229,28 @@ class PKResult:
         """Total ketamine given, mg."""
         return sum(d.dose_mg_per_kg for d in self.doses) * self.body_weight_kg
 
+    def _series(self, name: str) -> np.ndarray:
+        """The array called ``name``, or a ValueError listing the arrays there are."""
+        names = ("plasma_ng_per_mL", "plasma_uM", "effect_site_ng_per_mL", "effect_site_uM",
+                 "norketamine_ng_per_mL", "occupancy")
+        if not isinstance(name, str) or name not in names:
+            raise ValueError(f"name must be one of {names}, got {name!r}")
+        return getattr(self, name)
+
     def peak(self, name: str = "plasma_ng_per_mL") -> tuple[float, float]:
         """(time in min, value) of the maximum of the named array."""
-        y = getattr(self, name)
+        y = self._series(name)
         i = int(np.argmax(y))
         return float(self.t_min[i]), float(y[i])
 
     def auc(self, name: str = "plasma_ng_per_mL") -> float:
         """Area under the named curve over the simulated time (trapezoid rule), unit × min."""
-        return float(np.trapezoid(getattr(self, name), self.t_min))
+        return float(np.trapezoid(self._series(name), self.t_min))
 
     def at(self, t_min: float, name: str = "plasma_ng_per_mL") -> float:
         """Value of the named array at time ``t_min`` (linear interpolation)."""
         t = check_scalar("t_min", t_min, low=0.0, high=float(self.t_min[-1]))
-        return float(np.interp(t, self.t_min, getattr(self, name)))
+        return float(np.interp(t, self.t_min, self._series(name)))
 
 
 def _propagators(a: np.ndarray, dt: float) -> tuple[np.ndarray, np.ndarray]:
@@ -282,13 +290,19 @@ def simulate(doses: Dose | Sequence[Dose], t_end_min: float, *, body_weight_kg: 
     -------
     PKResult
     """
-    dose_list = (doses,) if isinstance(doses, Dose) else tuple(doses)
+    if isinstance(doses, Dose):
+        dose_list: tuple[Dose, ...] = (doses,)
+    elif isinstance(doses, Sequence) and not isinstance(doses, str):
+        dose_list = tuple(doses)
+    else:
+        raise ValueError(f"doses must be a Dose or a non-empty sequence of Dose objects, "
+                         f"got {doses!r}")
     if not dose_list or not all(isinstance(d, Dose) for d in dose_list):
         raise ValueError("doses must be a Dose or a non-empty sequence of Dose objects")
     t_end = check_scalar("t_end_min", t_end_min, low=0.0, high=43200.0, low_open=True)
     bw = check_scalar("body_weight_kg", body_weight_kg, low=0.0, high=300.0, low_open=True)
-    pk = PKParams() if pk is None else pk
-    receptor = ReceptorParams() if receptor is None else receptor
+    pk = params_or_default("pk", pk, PKParams)
+    receptor = params_or_default("receptor", receptor, ReceptorParams)
     dt = max(0.25, t_end / 20000.0) if dt_min is None else check_scalar(
         "dt_min", dt_min, low=0.0, high=t_end, low_open=True)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ..params import check_array, check_params, check_scalar, param
+from ..params import check_array, check_params, check_scalar, param, params_or_default
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def occupancy(conc_uM: ArrayLike, receptor: ReceptorParams | None = None) -> np.
     ndarray
         Occupancy in [0, 1], the shape of ``conc_uM``.
     """
-    receptor = ReceptorParams() if receptor is None else receptor
+    receptor = params_or_default("receptor", receptor, ReceptorParams)
     c = check_array("conc_uM", conc_uM)
     cn = c ** receptor.hill
     return cn / (cn + receptor.ic50_uM ** receptor.hill)
@@ -100,7 +100,7 @@ def occupancy_under(conc_uM: ArrayLike, *, free_fraction: float = 1.0, ic50_fact
     receptor : ReceptorParams, optional
         IC50 and Hill coefficient.
     """
-    receptor = ReceptorParams() if receptor is None else receptor
+    receptor = params_or_default("receptor", receptor, ReceptorParams)
     c = check_array("conc_uM", conc_uM)
     fu = check_scalar("free_fraction", free_fraction, low=0.0, high=1.0, low_open=True)
     m = check_scalar("ic50_factor", ic50_factor, low=0.0, high=1000.0, low_open=True)
@@ -111,7 +111,7 @@ def occupancy_under(conc_uM: ArrayLike, *, free_fraction: float = 1.0, ic50_fact
 
 def conc_for_occupancy(occ: ArrayLike, receptor: ReceptorParams | None = None) -> np.ndarray:
     """Inverse of :func:`occupancy`: the concentration (µM) giving occupancy ``occ`` in [0, 1)."""
-    receptor = ReceptorParams() if receptor is None else receptor
+    receptor = params_or_default("receptor", receptor, ReceptorParams)
     o = check_array("occ", occ, low=0.0, high=1.0)
     if np.any(o >= 1.0):
         raise ValueError("occ must be in [0, 1): full occupancy needs an infinite concentration")
@@ -133,7 +133,7 @@ def mg_unblocked_fraction(v_mV: ArrayLike, mg_mM: float = 1.0,
     mg_mM : float
         Extracellular Mg²⁺, mM, in [0, 10].
     """
-    params = MgBlockParams() if params is None else params
+    params = params_or_default("params", params, MgBlockParams)
     v = check_array("v_mV", v_mV, low=-150.0, high=100.0)
     mg = check_scalar("mg_mM", mg_mM, low=0.0, high=10.0)
     return 1.0 / (1.0 + mg * np.exp(-params.slope_per_mV * v) / params.k_mg_mM)

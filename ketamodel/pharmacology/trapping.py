@@ -14,7 +14,7 @@ superficial, non-trapping site, from which it leaves a closed channel quickly).
     \underset{k_{CS}}{\overset{k_{rel}}{\rightleftharpoons}} \mathrm{C}
 
 A blocked channel that closes traps the drug with probability :math:`p`
-(:attr:`TrappingParams.trap_share`). The drug enters a closed channel too,
+(``TrappingParams.trap_share``). The drug enters a closed channel too,
 slowly, so that every cycle obeys microscopic reversibility (the product of
 the rates around a cycle is the same in both directions):
 
@@ -37,7 +37,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.linalg import expm
 
-from ..params import check_array, check_params, check_scalar, param
+from ..params import check_array, check_params, check_scalar, param, params_or_default
 
 #: Names of the kinetic states, in the order of the state vector.
 TRAP_STATES = ("C", "O", "B", "T", "S")
@@ -139,7 +139,7 @@ def trapping_rates(conc_uM: float, agonist_bound: bool,
     params : TrappingParams, optional
         Rate constants.
     """
-    p = TrappingParams() if params is None else params
+    p = params_or_default("params", params, TrappingParams)
     c = check_scalar("conc_uM", conc_uM, low=0.0, high=1000.0)
     if not isinstance(agonist_bound, bool | np.bool_):
         raise ValueError(f"agonist_bound must be True or False, got {agonist_bound!r}")
@@ -202,7 +202,7 @@ def simulate_trapping(conc_uM: float, frequency_Hz: float, duration_s: float, *,
     -------
     TrappingResult
     """
-    p = TrappingParams() if params is None else params
+    p = params_or_default("params", params, TrappingParams)
     c = check_scalar("conc_uM", conc_uM, low=0.0, high=1000.0)
     f = check_scalar("frequency_Hz", frequency_Hz, low=0.0, high=100.0)
     dur = check_scalar("duration_s", duration_s, low=0.0, high=36000.0, low_open=True)

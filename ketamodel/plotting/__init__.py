@@ -1,6 +1,6 @@
 """Figures of the book, one module per level of the model, in one shared style.
 
-- :mod:`~ketamodel.plotting.style`: palette, rc settings, :func:`new_figure`, :func:`style`;
+- :mod:`~ketamodel.plotting.style`: palette, rc settings, the figure helpers;
 - :mod:`~ketamodel.plotting.pharmacology`: concentrations, routes, Mg²⁺ block, trapping;
 - :mod:`~ketamodel.plotting.circuits`: the E–I circuit against occupancy and over time;
 - :mod:`~ketamodel.plotting.overview`: the model in one picture.

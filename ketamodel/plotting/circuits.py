@@ -47,7 +47,8 @@ def inverted_u(marks: Mapping[str, float] | None = None,
                         xytext=(-3, 0), textcoords="offset points",
                         bbox={"fc": "white", "ec": "none", "alpha": 0.8, "pad": 1})
         ax.legend([le, li], [le.get_label(), li.get_label()], loc="upper left")
-        _finish(ax, "Moderate NMDA block excites cortex, near-complete block silences it",
+        _finish(ax, "In this model, moderate NMDA block excites cortex, near-complete block "
+                    "quiets it",
                 "NMDA receptor occupancy", "pyramidal rate (Hz)")
     return fig
 

@@ -9,7 +9,7 @@ from .style import PALETTE, new_figure, style
 
 LEVELS = (
     ("Molecule", "NMDA receptor block\n(trapping, Mg²⁺)", "Ch. 1"),
-    ("Circuit", "interneurons silenced →\nglutamate surge", "Ch. 1"),
+    ("Circuit", "less inhibition →\nglutamate surge (proposed)", "Ch. 1"),
     ("Reward", "lateral habenula bursts\nblocked → reward restored", "Ch. 2"),
     ("Plasticity", "BDNF → TrkB → mTORC1 →\nnew spines (hours–days)", "Ch. 3"),
     ("Networks", "SN and DMN desegregate\nand disintegrate", "Ch. 4"),
