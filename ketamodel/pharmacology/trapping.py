@@ -7,7 +7,7 @@ superficial, non-trapping site, from which it leaves a closed channel quickly).
 .. math::
 
     \mathrm{C} \underset{\beta}{\overset{\alpha}{\rightleftharpoons}} \mathrm{O}
-    \underset{k_{off}}{\overset{k_{on}[K]}{\rightleftharpoons}} \mathrm{B}, \qquad
+    \underset{k_{off}}{\overset{k_{on}c}{\rightleftharpoons}} \mathrm{B}, \qquad
     \mathrm{B} \underset{\alpha}{\overset{p\,\beta}{\rightleftharpoons}} \mathrm{T}
     \underset{k_{CT}}{\overset{k_{esc}}{\rightleftharpoons}} \mathrm{C}, \qquad
     \mathrm{B} \underset{\alpha}{\overset{(1-p)\,\beta}{\rightleftharpoons}} \mathrm{S}
@@ -18,11 +18,12 @@ A blocked channel that closes traps the drug with probability :math:`p`
 slowly, so that every cycle obeys microscopic reversibility (the product of
 the rates around a cycle is the same in both directions):
 
-.. math:: k_{CT} = k_{esc}\,p\,\frac{k_{on}[K]}{k_{off}}, \qquad
-          k_{CS} = k_{rel}\,(1-p)\,\frac{k_{on}[K]}{k_{off}} .
+.. math:: k_{CT} = k_{esc}\,p\,\frac{k_{on}c}{k_{off}}, \qquad
+          k_{CS} = k_{rel}\,(1-p)\,\frac{k_{on}c}{k_{off}} .
 
 Hence, at a fixed concentration, the equilibrium blocked fraction is
-:math:`K/(1+K)` with :math:`K = k_{on}[K]/k_{off}` whatever the firing rate:
+:math:`\kappa/(1+\kappa)` with :math:`\kappa = k_{on}c/k_{off}` (:math:`c` the
+drug concentration) whatever the firing rate:
 activity changes how *fast* block is reached and released, not where it
 settles. Between agonist pulses the channel cannot open; closing (O → C, B →
 T, B → S at the deactivation rate) is then one-way, the energy for the cycle
@@ -89,9 +90,10 @@ class TrappingParams:
         check_params(self)
 
     def equilibrium_block(self, conc_uM: ArrayLike) -> np.ndarray:
-        r"""Blocked fraction at equilibrium, :math:`K/(1+K)`, :math:`K = k_{on}[K]/k_{off}`.
+        r"""Blocked fraction at equilibrium, :math:`\kappa/(1+\kappa)`.
 
-        The same at every firing rate (microscopic reversibility); ``conc_uM`` in µM.
+        :math:`\kappa = k_{on}c/k_{off}`, :math:`c` the concentration ``conc_uM`` in µM.
+        The same at every firing rate (microscopic reversibility).
         """
         k = self.kon_per_M_per_s * check_array("conc_uM", conc_uM) * 1e-6 / self.koff_per_s
         return k / (1.0 + k)
