@@ -100,6 +100,10 @@ VALID: dict[str, Entry] = {
                                             of=lambda: ph.simulate_trapping(1.0, 1.0, 2.0)),
     "pharmacology.trapping_rates": Entry(dict(conc_uM=1.0, agonist_bound=True)),
     "pharmacology.trapping_generator": Entry(dict(conc_uM=1.0, agonist_bound=False)),
+    "pharmacology.simulate_trapping_course": Entry(
+        dict(t_s=[0.0, 2.0], conc_uM=[1.0, 0.5], frequency_Hz=1.0, initial=None),
+        bad_shapes={"t_s": [lambda: np.zeros((2, 1)), lambda: 2.0],
+                    "conc_uM": [lambda: np.ones((2, 1)), lambda: np.ones(3)]}),
     "pharmacology.simulate_trapping": Entry(
         dict(conc_uM=1.0, frequency_Hz=1.0, duration_s=2.0, initial=None),
         bad_shapes={"initial": [lambda: np.full(_n_states() - 1, 1.0 / (_n_states() - 1)),

@@ -11,7 +11,7 @@ from ketamodel import pharmacology as ph
 from ketamodel.units import KETAMINE_G_PER_MOL, NORKETAMINE_G_PER_MOL
 
 PK = ph.PKParams()
-#: Long enough for ketamine (terminal t½ ≈ 3 h) and norketamine (t½ ≈ 6 h) to be gone.
+#: Long enough for ketamine (terminal t½ ≈ 3 h) and the norketamine it forms to be gone.
 LONG_MIN = 7 * 24 * 60
 
 
@@ -207,8 +207,11 @@ def test_repeated_infusions_start_at_the_right_times():
     # Four infusions twice a week (84 h apart), as in wilkinson2017cognitive.
     doses = ph.repeated_infusions(4, 84)
     assert [d.start_min for d in doses] == [0.0, 84 * 60.0, 168 * 60.0, 252 * 60.0]
-    assert all(d.route == "iv" and d.duration_min == 40.0 and d.dose_mg_per_kg == 0.5
+    # Each the standard infusion (the salt's base) unless a dose of base is given.
+    standard = ph.standard_infusion().dose_mg_per_kg
+    assert all(d.route == "iv" and d.duration_min == 40.0 and d.dose_mg_per_kg == standard
                for d in doses)
+    assert {d.dose_mg_per_kg for d in ph.repeated_infusions(2, 24, dose_mg_per_kg=0.5)} == {0.5}
 
 
 def test_standard_infusion_and_anaesthetic_bolus():

@@ -29,6 +29,7 @@ ALLOWED_LITERALS = {
         "MIN_PER_H",                # unit conversion
     },
     "pharmacology/kinetics": {"_N_STATES"},  # the number of state variables, not a quantity
+    "pharmacology/trapping": {"MAX_PERIODS"},  # a computing budget, not a quantity
     "plotting/style": {"LINESTYLES", "STYLE"},  # presentation: dash patterns, font sizes, dpi
 }
 

@@ -55,6 +55,7 @@ from .trapping import (
     TrappingParams,
     TrappingResult,
     simulate_trapping,
+    simulate_trapping_course,
     trapping_generator,
     trapping_rates,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "ReceptorParams", "ReferenceLevels", "TrappingParams", "TrappingResult",
     "anaesthetic_bolus", "conc_for_occupancy", "mg_unblocked_fraction", "occupancy",
     "occupancy_under",
-    "repeated_infusions", "simulate", "simulate_trapping", "standard_infusion",
+    "repeated_infusions", "simulate", "simulate_trapping", "simulate_trapping_course",
+    "standard_infusion",
     "trapping_generator", "trapping_rates",
 ]

@@ -174,12 +174,14 @@ def standard_infusion(start_min: float = 0.0, *, hcl_salt: bool = True) -> Dose:
     return Dose(dose, route="iv", start_min=start_min, duration_min=40.0)
 
 
-def repeated_infusions(n: int, interval_h: float, dose_mg_per_kg: float = 0.5,
+def repeated_infusions(n: int, interval_h: float, dose_mg_per_kg: float | None = None,
                        duration_min: float = 40.0) -> list[Dose]:
     """``n`` identical IV infusions, one every ``interval_h`` hours, the first at time 0.
 
     E.g. ``repeated_infusions(4, 84)``: four infusions over about 2 weeks, as in
-    the open-label course of :cite:p:`wilkinson2017cognitive`.
+    the open-label course of :cite:p:`wilkinson2017cognitive`, each the
+    standard 0.5 mg/kg of ketamine hydrochloride (0.433 mg/kg of base; see
+    :func:`standard_infusion`) unless ``dose_mg_per_kg`` (of base) is given.
 
     Parameters
     ----------
@@ -187,10 +189,14 @@ def repeated_infusions(n: int, interval_h: float, dose_mg_per_kg: float = 0.5,
         Number of infusions, a whole number ≥ 1.
     interval_h : float
         Time from the start of one infusion to the start of the next, h, > 0.
-    dose_mg_per_kg, duration_min : float
-        Dose and duration of each infusion (checked by :class:`Dose`).
+    dose_mg_per_kg : float, optional
+        Dose of base of each infusion, mg/kg (default: the standard infusion's).
+    duration_min : float
+        Duration of each infusion, min (checked by :class:`Dose`).
     """
     count = check_integer("n", n, low=1)
+    if dose_mg_per_kg is None:
+        dose_mg_per_kg = standard_infusion().dose_mg_per_kg
     interval = check_scalar("interval_h", interval_h, low=0.0, low_open=True)
     return [Dose(dose_mg_per_kg, "iv", start_min=i * interval * MIN_PER_H,
                  duration_min=duration_min)

@@ -23,11 +23,30 @@ the rates around a cycle is the same in both directions):
 
 Hence, at a fixed concentration, the equilibrium blocked fraction is
 :math:`\kappa/(1+\kappa)` with :math:`\kappa = k_{on}c/k_{off}` (:math:`c` the
-drug concentration) whatever the firing rate:
-activity changes how *fast* block is reached and released, not where it
-settles. Between agonist pulses the channel cannot open; closing (O → C, B →
-T, B → S at the deactivation rate) is then one-way, the energy for the cycle
-coming from the transmitter release that drives gating.
+drug concentration) whatever the firing rate: activity changes how *fast*
+block is reached and released, not where it settles. That follows from
+reversibility *together with* the scheme's assumption that the drug leaves
+gating unchanged (blocked channels open and close at the same rates as free
+ones, so closed and open channels bind it equally); a drug that changes
+gating, as ketamine does in single-channel recordings
+(:cite:p:`orser1997multiple`), would make the settled block depend on firing.
+And whether block settles during a real exposure at all depends on the
+assumed escape rate: with slow escape, silent synapses lag active ones for
+the whole of an infusion (:func:`simulate_trapping_course`).
+
+Between agonist pulses the channel cannot open; closing (O → C, B → T,
+B → S at the deactivation rate) is then one-way by construction, lumping
+agonist unbinding into closing: the transmitter release that drives gating
+lies outside the scheme. Among the closed states the drug steps stay in
+detailed balance, so the driving creates no spurious flux.
+
+The superficial state S reproduces memantine's washout numbers (about one
+sixth of the block released within seconds, the rest trapped) but not the
+mechanism proposed for them: in :cite:p:`kotermanski2009memantine` memantine
+occupies either site in the open channel and leaves from the superficial one
+after closing, and partial trapping persists when memantine stays present
+after agonist removal, whereas here drug re-enters closed channels through S
+and the loss then disappears. The scheme has no voltage.
 """
 
 from __future__ import annotations
@@ -176,6 +195,39 @@ def trapping_generator(conc_uM: float, agonist_bound: bool,
     return q
 
 
+def _initial_state(initial: ArrayLike | None) -> np.ndarray:
+    """The starting occupancy of the states: all C, or ``initial`` checked."""
+    n_states = len(TRAP_STATES)
+    if initial is None:
+        x = np.zeros(n_states)
+        x[_C] = 1.0
+        return x
+    x = check_array("initial", initial, low=0.0, high=1.0, ndim=1)
+    if x.shape != (n_states,) or abs(x.sum() - 1.0) > 1e-6:
+        raise ValueError(f"initial must be {n_states} fractions {TRAP_STATES} summing "
+                         f"to 1, got {x}")
+    return x
+
+
+def _period(f: float, p: TrappingParams) -> tuple[float, float]:
+    """Length of one stimulus period and of its agonist pulse, s (1 s and 0 without firing)."""
+    period = 1.0 / f if f > 0 else 1.0
+    return period, (min(p.pulse_s, period) if f > 0 else 0.0)
+
+
+def _step(c: float, period: float, pulse: float, p: TrappingParams) -> np.ndarray:
+    """Propagator of one period: the agonist pulse, then the rest without agonist."""
+    rest = expm(trapping_generator(c, False, p) * (period - pulse))
+    return rest if pulse == 0 else rest @ expm(trapping_generator(c, True, p) * pulse)
+
+
+def _result(period: float, states: np.ndarray) -> TrappingResult:
+    states = np.clip(states, 0.0, 1.0)
+    return TrappingResult(t_s=period * np.arange(len(states)),
+                          blocked_fraction=states[:, [_B, _T, _S]].sum(axis=1),
+                          trapped_fraction=states[:, _T], final_state=states[-1])
+
+
 def simulate_trapping(conc_uM: float, frequency_Hz: float, duration_s: float, *,
                       params: TrappingParams | None = None,
                       initial: ArrayLike | None = None) -> TrappingResult:
@@ -208,26 +260,76 @@ def simulate_trapping(conc_uM: float, frequency_Hz: float, duration_s: float, *,
     c = check_scalar("conc_uM", conc_uM, low=0.0, high=1000.0)
     f = check_scalar("frequency_Hz", frequency_Hz, low=0.0, high=100.0)
     dur = check_scalar("duration_s", duration_s, low=0.0, high=36000.0, low_open=True)
-    n_states = len(TRAP_STATES)
-    if initial is None:
-        x = np.zeros(n_states)
-        x[_C] = 1.0
-    else:
-        x = check_array("initial", initial, low=0.0, high=1.0, ndim=1)
-        if x.shape != (n_states,) or abs(x.sum() - 1.0) > 1e-6:
-            raise ValueError(f"initial must be {n_states} fractions {TRAP_STATES} summing "
-                             f"to 1, got {x}")
-    period = 1.0 / f if f > 0 else 1.0
-    pulse = min(p.pulse_s, period) if f > 0 else 0.0
+    x = _initial_state(initial)
+    period, pulse = _period(f, p)
     n = max(1, int(round(dur / period)))
-    step = (expm(trapping_generator(c, False, p) * (period - pulse))
-            @ expm(trapping_generator(c, True, p) * pulse))
-    states = np.empty((n + 1, n_states))
+    step = _step(c, period, pulse, p)
+    states = np.empty((n + 1, len(TRAP_STATES)))
     states[0] = x
     for i in range(1, n + 1):
         x = step @ x
         states[i] = x
-    states = np.clip(states, 0.0, 1.0)
-    return TrappingResult(t_s=period * np.arange(n + 1),
-                          blocked_fraction=states[:, [_B, _T, _S]].sum(axis=1),
-                          trapped_fraction=states[:, _T], final_state=states[-1])
+    return _result(period, states)
+
+
+#: Most stimulus periods one call of :func:`simulate_trapping_course` computes.
+MAX_PERIODS = 2_000_000
+
+
+def simulate_trapping_course(t_s: ArrayLike, conc_uM: ArrayLike, frequency_Hz: float, *,
+                             params: TrappingParams | None = None,
+                             initial: ArrayLike | None = None) -> TrappingResult:
+    """Block during a train of activations while the concentration changes over time.
+
+    The concentration is interpolated linearly between the given points and
+    held constant within each stimulus period, at its value in the middle of
+    the period (rounded to four significant digits, so that periods at the
+    same level share one propagator). Any time course works: a simulated
+    effect site (``PKResult.t_min * 60``, ``PKResult.effect_site_uM``) or
+    another species' measured levels.
+
+    Parameters
+    ----------
+    t_s : array_like
+        Times of the concentration points, s: 1-D, starting at 0, increasing.
+    conc_uM : array_like
+        Drug concentration at those times, µM, each in [0, 1000].
+    frequency_Hz : float
+        Stimulation frequency, Hz, in [0, 100]; at most ``MAX_PERIODS``
+        periods in all (0 Hz: one step per second).
+    params : TrappingParams, optional
+        Rate constants.
+    initial : array_like, optional
+        Starting occupancy of the states :data:`TRAP_STATES` (default: all C).
+
+    Returns
+    -------
+    TrappingResult
+        At the end of every stimulus period, from ``t_s[0]``.
+    """
+    p = params_or_default("params", params, TrappingParams)
+    t = check_array("t_s", t_s, high=30 * 86400.0, ndim=1)
+    c = check_array("conc_uM", conc_uM, high=1000.0, ndim=1)
+    f = check_scalar("frequency_Hz", frequency_Hz, low=0.0, high=100.0)
+    if t.size < 2 or c.shape != t.shape or t[0] != 0.0 or np.any(np.diff(t) <= 0):
+        raise ValueError(f"t_s must be increasing times from 0 and conc_uM the same length "
+                         f"(at least 2 points), got {t.size} times and {c.size} "
+                         f"concentrations")
+    x = _initial_state(initial)
+    period, pulse = _period(f, p)
+    n = max(1, int(round(t[-1] / period)))
+    if n > MAX_PERIODS:
+        raise ValueError(f"frequency_Hz x duration must give at most {MAX_PERIODS} periods, "
+                         f"got {frequency_Hz!r} Hz over {t[-1]:g} s ({n} periods)")
+    mid = np.interp((np.arange(n) + 0.5) * period, t, c)
+    levels = np.array([float(f"{v:.4g}") for v in mid])
+    cache: dict[float, np.ndarray] = {}
+    states = np.empty((n + 1, len(TRAP_STATES)))
+    states[0] = x
+    for i, level in enumerate(levels):
+        step = cache.get(level)
+        if step is None:
+            step = cache[level] = _step(level, period, pulse, p)
+        x = step @ x
+        states[i + 1] = x
+    return _result(period, states)
