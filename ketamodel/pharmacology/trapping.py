@@ -283,8 +283,8 @@ def simulate_trapping_course(t_s: ArrayLike, conc_uM: ArrayLike, frequency_Hz: f
 
     The concentration is interpolated linearly between the given points and
     held constant within each stimulus period, at its value in the middle of
-    the period (rounded to four significant digits, so that periods at the
-    same level share one propagator). Any time course works: a simulated
+    the period (rounded to three significant digits, 0.5 % at most, so that
+    periods at the same level share one propagator). Any time course works: a simulated
     effect site (``PKResult.t_min * 60``, ``PKResult.effect_site_uM``) or
     another species' measured levels.
 
@@ -322,7 +322,7 @@ def simulate_trapping_course(t_s: ArrayLike, conc_uM: ArrayLike, frequency_Hz: f
         raise ValueError(f"frequency_Hz x duration must give at most {MAX_PERIODS} periods, "
                          f"got {frequency_Hz!r} Hz over {t[-1]:g} s ({n} periods)")
     mid = np.interp((np.arange(n) + 0.5) * period, t, c)
-    levels = np.array([float(f"{v:.4g}") for v in mid])
+    levels = np.array([float(f"{v:.3g}") for v in mid])
     cache: dict[float, np.ndarray] = {}
     states = np.empty((n + 1, len(TRAP_STATES)))
     states[0] = x
