@@ -18,7 +18,9 @@ class ReferenceLevels:
     analgesic_high_ng_per_mL: float = param(160.0, "ng/mL",
                                             "zanos2018ketamine; analgesic band")
     psychotomimetic_ng_per_mL: float = param(
-        120.0, "ng/mL", "zanos2018ketamine; after a 0.3 mg/kg IV bolus, citing Lahti 2001")
+        120.0, "ng/mL", "zanos2018ketamine; psychotomimetic effects in subjects with "
+        "schizophrenia after a 0.3 mg/kg IV bolus, citing lahti2001effects; not a general "
+        "threshold")
     anaesthesia_low_ng_per_mL: float = param(
         1200.0, "ng/mL", "zanos2018ketamine; plasma levels of 1-2 mg/kg IV")
     anaesthesia_high_ng_per_mL: float = param(
