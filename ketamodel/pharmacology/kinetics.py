@@ -61,8 +61,9 @@ class PKParams:
     10 mg IV is about 2.6 times the measured 2.8 ng/mL. By mass balance the
     oral ratio is the IV ratio divided by :math:`F`, whatever :math:`f_m` and
     :math:`k_N`, so the model cannot reach the much higher ratios reported
-    after oral or intranasal doses; the non-absorbed part of an intranasal
-    dose is simply lost here (part of it is swallowed in reality).
+    after oral or intranasal doses (even if all of a nasal dose's non-absorbed
+    part were swallowed, which the model leaves out): presystemic formation is
+    probably more efficient than systemic formation.
 
     The Clements & Nimmo set has a large central volume (1.75 L/kg) and
     describes infusions well, but it underestimates the first minutes after

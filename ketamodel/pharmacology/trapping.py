@@ -27,9 +27,11 @@ drug concentration) whatever the firing rate: activity changes how *fast*
 block is reached and released, not where it settles. That follows from
 reversibility *together with* the scheme's assumption that the drug leaves
 gating unchanged (blocked channels open and close at the same rates as free
-ones, so closed and open channels bind it equally); a drug that changes
-gating, as ketamine does in single-channel recordings
-(:cite:p:`orser1997multiple`), would make the settled block depend on firing.
+ones, so closed and open channels bind it equally); a drug that changed the
+gating of the channels it blocks can make the settled block depend on
+firing. Single-channel recordings show fewer and shorter openings with
+ketamine (:cite:p:`orser1997multiple`), which block alone produces; they do
+not settle whether blocked channels gate differently.
 And whether block settles during a real exposure at all depends on the
 assumed escape rate: with slow escape, silent synapses lag active ones for
 the whole of an infusion (:func:`simulate_trapping_course`).
