@@ -80,7 +80,7 @@ def parameter_classes(module_names: tuple[str, ...] = MODEL_MODULES) -> list[typ
     for name in module_names:
         module = importlib.import_module(f"ketamodel.{name}")
         prefix = module.__name__
-        classes = {obj for sub in _modules_of(module) for _, obj in
+        classes = {obj for sub in modules_of(module) for _, obj in
                    inspect.getmembers(sub, inspect.isclass)
                    if (obj.__module__ == prefix or obj.__module__.startswith(prefix + "."))
                    and dataclasses.is_dataclass(obj)
@@ -89,7 +89,7 @@ def parameter_classes(module_names: tuple[str, ...] = MODEL_MODULES) -> list[typ
     return found
 
 
-def _modules_of(module: ModuleType) -> list[ModuleType]:
+def modules_of(module: ModuleType) -> list[ModuleType]:
     """The module itself and, for a package, every module in it."""
     mods = [module]
     if hasattr(module, "__path__"):

@@ -25,11 +25,9 @@ from __future__ import annotations
 import importlib
 import inspect
 import math
-import pkgutil
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
-from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -138,15 +136,6 @@ KNOWN_GAPS: dict[tuple[str, str], str] = {
 # --------------------------------------------------------------------------------------
 # Discovery
 # --------------------------------------------------------------------------------------
-def _modules_of(module: ModuleType) -> list[ModuleType]:
-    """The module itself and, for a package, every module in it (as provenance walks them)."""
-    mods = [module]
-    if hasattr(module, "__path__"):
-        mods += [importlib.import_module(info.name) for info in
-                 pkgutil.iter_modules(module.__path__, module.__name__ + ".")]
-    return mods
-
-
 PARAMETER_CLASSES = provenance.parameter_classes()
 
 
@@ -156,7 +145,7 @@ def _public_callables() -> dict[str, Callable]:
     for model in provenance.MODEL_MODULES:
         package = importlib.import_module(f"ketamodel.{model}")
         prefix = package.__name__
-        for module in _modules_of(package):
+        for module in provenance.modules_of(package):
             for name, obj in vars(module).items():
                 if name.startswith("_") or not (inspect.isfunction(obj) or inspect.isclass(obj)):
                     continue
