@@ -148,6 +148,6 @@ def nmda_share_map(share_map: circuits.ShareMap, *, default: tuple[float, float]
         cbar.set_label("pyramidal rate / no-drug rate (ratio)")
         ax1.set_ylabel("NMDA share of interneuron drive φ_I (fraction)")
         ax2.set_ylabel("φ_I (fraction)")
-        fig.suptitle("The inverted U needs φ_I > φ_E; its falling limb needs a high φ_E",
+        fig.suptitle("The rise needs a high φ_I, the falling limb a high φ_E",
                      x=0.02, ha="left", fontweight="bold", fontsize=11)
     return fig
