@@ -1,4 +1,4 @@
-"""Benchmark the book on this machine: builds, notebooks and interactive-figure callbacks.
+"""Benchmark the book on this machine: builds, explorable figures, notebooks and callbacks.
 
 Usage::
 
@@ -11,14 +11,22 @@ from different machines can be compared:
 
 * cold build: the book's sources copied to an empty temporary folder (no
   execution cache) and built with ``jupyter-book build -W -n --keep-going``;
+  once with still figures only (``KETAMODEL_STATIC_EXPLORER=0``) and once as
+  the book is built, with every interactive figure drawn as explorable
+  frames; the ratio of the two is the build-time cost of the frames;
 * warm rebuild: the same copy built again, nothing changed;
+* explorable figures, read from the built HTML (each explorer carries what
+  it was drawn from): frames and bytes per figure and per page, and the
+  seconds spent drawing them;
 * each notebook of the table of contents executed with nbclient (kernel
-  ``python3``, working directory = the notebook's folder);
+  ``python3``, working directory = the notebook's folder), as in a reader's
+  kernel and as in a book build (frames drawn);
   baseline for builds and notebooks: an empty notebook's execution time;
 * each interactive figure's callback: ``InteractiveFigure.redraw`` over many
   varied control values, median and 95th percentile of ``callback_ms``;
   baseline: an Agg ``canvas.draw()`` of a one-line figure of the same size
-  plus the PNG encoding.
+  plus the PNG encoding. The figures are those the build drew (found in its
+  HTML); with ``--skip-build``, those found by reading the notebooks.
 
 Prints a table and writes JSON (default ``_build/bench.json``).
 """
@@ -52,6 +60,8 @@ TARGET_CALLBACK_P95_MS = 50.0
 TARGET_CHAPTER_S = 30.0
 TARGET_COLD_BUILD_S = 120.0
 TARGET_WARM_BUILD_S = 15.0
+TARGET_FRAMES_BUILD_RATIO = 1.3        # cold build with frames / without
+TARGET_PAGE_FRAMES_MB = 3.0            # frames per page
 
 
 @dataclass
@@ -83,12 +93,22 @@ class Result:
         return asdict(self) | {"ratio": self.ratio, "status": self.status}
 
 
-def _env() -> dict[str, str]:
-    """Environment for builds and kernels: matplotlib state kept under _build, no GUI."""
+def _env(frames: bool | None = None) -> dict[str, str]:
+    """Environment for builds and kernels: matplotlib state kept under _build, no GUI.
+
+    ``frames`` sets ``KETAMODEL_STATIC_EXPLORER`` (True: draw explorable frames, False: still
+    figures only); None leaves it as inherited (a build sets it itself).
+    """
+    from ketamodel.widgets import STATIC_ENV
+
     mpl = ROOT / "_build" / ".mplconfig"
     mpl.mkdir(parents=True, exist_ok=True)
-    return dict(os.environ, MPLCONFIGDIR=str(mpl), MPLBACKEND="Agg",
-                PYDEVD_DISABLE_FILE_VALIDATION="1")
+    env = dict(os.environ, MPLCONFIGDIR=str(mpl), MPLBACKEND="Agg",
+               PYDEVD_DISABLE_FILE_VALIDATION="1")
+    env.pop(STATIC_ENV, None)
+    if frames is not None:
+        env[STATIC_ENV] = "1" if frames else "0"
+    return env
 
 
 # --- builds -------------------------------------------------------------------------------------
@@ -113,12 +133,15 @@ def copy_book(dest: Path) -> None:
                             ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
 
 
-def build(src: Path) -> tuple[float, str | None]:
-    """Build the book in ``src``; (seconds, None) or (seconds, the build's error lines)."""
+def build(src: Path, frames: bool | None = None) -> tuple[float, str | None]:
+    """Build the book in ``src``; (seconds, None) or (seconds, the build's error lines).
+
+    ``frames=False`` builds still figures only (no explorable frames).
+    """
     jb = Path(sys.executable).with_name("jupyter-book")
     t0 = time.perf_counter()
     proc = subprocess.run([str(jb), "build", str(src), "-W", "-n", "--keep-going"],
-                          capture_output=True, text=True, env=_env(), timeout=3600)
+                          capture_output=True, text=True, env=_env(frames), timeout=3600)
     seconds = time.perf_counter() - t0
     if proc.returncode != 0:
         log = (proc.stdout + proc.stderr).splitlines()
@@ -129,8 +152,11 @@ def build(src: Path) -> tuple[float, str | None]:
 
 # --- notebooks ----------------------------------------------------------------------------------
 
-def execute_notebook(path: Path | None) -> float:
-    """Seconds to execute a notebook (kernel start to shutdown); None → an empty notebook."""
+def execute_notebook(path: Path | None, frames: bool = False) -> float:
+    """Seconds to execute a notebook (kernel start to shutdown); None → an empty notebook.
+
+    ``frames=True`` runs it as a book build does, drawing the explorable frames.
+    """
     import nbformat
     from nbclient import NotebookClient
 
@@ -140,14 +166,20 @@ def execute_notebook(path: Path | None) -> float:
     else:
         nb = nbformat.read(path, as_version=4)
         cwd = path.parent
-    os.environ.update(_env())                  # the kernel inherits this environment
-    client = NotebookClient(nb, kernel_name="python3", timeout=600,
-                            resources={"metadata": {"path": str(cwd)}},
-                            # quiet ipykernel 7's "running over TCP" warning
-                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
-    t0 = time.perf_counter()
-    client.execute()
-    return time.perf_counter() - t0
+    env, saved = _env(frames), dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)                     # the kernel inherits this environment
+    try:
+        client = NotebookClient(nb, kernel_name="python3", timeout=600,
+                                resources={"metadata": {"path": str(cwd)}},
+                                # quiet ipykernel 7's "running over TCP" warning
+                                extra_arguments=["--IPKernelApp.log_level=ERROR"])
+        t0 = time.perf_counter()
+        client.execute()
+        return time.perf_counter() - t0
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def notebooks() -> list[Path]:
@@ -157,6 +189,88 @@ def notebooks() -> list[Path]:
         if path.is_file():
             found.append(path)
     return found
+
+
+# --- explorable figures, as the build drew them -------------------------------------------------
+
+@dataclass
+class Explorable:
+    """One explorable figure of the built book, from the manifest its HTML carries."""
+
+    page: str                      # e.g. "chapters/01_nmda_antagonism"
+    builder: str                   # "module:qualname" of the figure's builder
+    controls: dict[str, Any]       # name -> [low, high, step, default] or a list of options
+    mode: str                      # "all", "pair" or "one-at-a-time"
+    frames: int
+    images: int                    # distinct images among the frames
+    bytes: int                     # of the frame files it refers to
+    render_s: float                # seconds spent drawing and encoding its frames
+
+
+def explorables(html: Path) -> tuple[list[Explorable], dict[str, int]]:
+    """The explorable figures of a built book, and the bytes of frames of each page."""
+    from bs4 import BeautifulSoup
+
+    found: list[Explorable] = []
+    pages: dict[str, int] = {}
+    for path in sorted(html.rglob("*.html")):
+        if path.relative_to(html).parts[0] in ("_static", "_sources", "_images"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        if "data-km-explorer" not in text:
+            continue
+        page = path.relative_to(html).with_suffix("").as_posix()
+        files: dict[Path, int] = {}
+        for div in BeautifulSoup(text, "html.parser").select("div[data-km-explorer]"):
+            manifest = json.loads(div["data-km-explorer"])
+            data = json.loads(div.select_one("script.km-explorer-data").string)
+            own = {(path.parent / src).resolve() for src in data["images"]}
+            sizes = {f: f.stat().st_size for f in own if f.is_file()}
+            files |= sizes
+            found.append(Explorable(page=page, builder=manifest["builder"],
+                                    controls=manifest["controls"], mode=manifest["mode"],
+                                    frames=manifest["frames"], images=manifest["images"],
+                                    bytes=sum(sizes.values()), render_s=manifest["render_s"]))
+        pages[page] = sum(files.values())
+    return found, pages
+
+
+def _import(qualified: str) -> Callable[..., Any] | None:
+    """The object named ``module:qualname``, or None when it cannot be imported."""
+    import importlib
+
+    module, _, qualname = qualified.partition(":")
+    if not module or not qualname or "<" in qualname or module == "__main__":
+        return None
+    try:
+        obj: Any = importlib.import_module(module)
+        for part in qualname.split("."):
+            obj = getattr(obj, part)
+    except (ImportError, AttributeError):
+        return None
+    return obj
+
+
+def figures_from_build(found: list[Explorable]
+                       ) -> tuple[dict[str, tuple[Callable[..., Any], dict[str, Any]]], list[str]]:
+    """The figures the build drew, as (builder, controls) by name; and the pages of those whose
+    builder cannot be imported (defined in a notebook, say)."""
+    figures: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {}
+    unresolved = []
+    for ex in found:
+        builder = _import(ex.builder)
+        if builder is None:
+            unresolved.append(ex.page)
+            continue
+        controls = {k: tuple(v) if v and isinstance(v[0], int | float) and len(v) == 4
+                    else list(v) for k, v in ex.controls.items()}
+        name = f"{Path(ex.page).name}:{ex.builder.rpartition(':')[2].split('.')[-1]}"
+        unique, n = name, 1
+        while unique in figures:
+            n += 1
+            unique = f"{name}#{n}"
+        figures[unique] = (builder, controls)
+    return figures, unresolved
 
 
 # --- interactive figures ------------------------------------------------------------------------
@@ -334,7 +448,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "_build" / "bench.json",
                         help="where to write the JSON results (default: _build/bench.json)")
-    parser.add_argument("--skip-build", action="store_true", help="skip the two builds")
+    parser.add_argument("--skip-build", action="store_true", help="skip the builds")
     parser.add_argument("--skip-notebooks", action="store_true", help="skip notebook execution")
     parser.add_argument("--callbacks", type=int, default=100,
                         help="redraws per interactive figure (default: 100; 0 to skip)")
@@ -362,36 +476,73 @@ def main(argv: list[str] | None = None) -> int:
                       note=f"median of {len(runs)}"))
     base_s = baselines.get("empty_notebook_s")
 
+    figures: dict[str, tuple[Callable[..., Any], dict[str, Any]]] | None = None
     if not args.skip_build:
-        print("builds (temporary copy of the book)", flush=True)
+        print("builds (temporary copies of the book)", flush=True)
         with tempfile.TemporaryDirectory(prefix="book-bench-") as tmp:
-            src = Path(tmp)
-            copy_book(src)
-            for name, target in (("cold build", TARGET_COLD_BUILD_S),
-                                 ("warm rebuild", TARGET_WARM_BUILD_S)):
-                seconds, error = build(src)
+            seconds_by: dict[str, float | None] = {}
+            book, still = Path(tmp) / "book", Path(tmp) / "still"
+            for src in (book, still):
+                src.mkdir()
+                copy_book(src)
+            for name, src, frames, target in (
+                    ("cold build", book, None, TARGET_COLD_BUILD_S),
+                    ("warm rebuild", book, None, TARGET_WARM_BUILD_S),
+                    ("cold build, still figures only", still, False, TARGET_COLD_BUILD_S)):
+                seconds, error = build(src, frames)
                 if error:
                     errors[name] = error
                     print(f"  {name} FAILED after {seconds:.1f} s:\n{error}", flush=True)
-                report(Result(name, None if error else seconds, "s", base_s, target))
+                seconds_by[name] = None if error else seconds
+                report(Result(name, seconds_by[name], "s", base_s, target))
+            cold, plain = seconds_by["cold build"], seconds_by["cold build, still figures only"]
+            report(Result("cold build with frames / still figures only",
+                          cold / plain if cold and plain else None, "x", None,
+                          TARGET_FRAMES_BUILD_RATIO,
+                          note=f"frames cost {cold - plain:.1f} s" if cold and plain else ""))
+            if cold:
+                found, pages = explorables(book / "_build" / "html")
+                print("explorable figures (from the built HTML)", flush=True)
+                for ex in found:
+                    label = f"{Path(ex.page).name}:{ex.builder.rpartition(':')[2]}"
+                    note = (f"{ex.mode}, {ex.frames} frames ({ex.images} distinct), "
+                            f"{ex.bytes / 1e3:.0f} kB, {ex.render_s:.1f} s to draw")
+                    report(Result(f"frames {label}", float(ex.frames), "frames", note=note))
+                    report(Result(f"frames {label} drawing", ex.render_s, "s", note=note))
+                for page, nbytes in pages.items():
+                    n = sum(ex.frames for ex in found if ex.page == page)
+                    report(Result(f"frames per page {page}", nbytes / 1e6, "MB", None,
+                                  TARGET_PAGE_FRAMES_MB,
+                                  note=f"{n} frames in "
+                                       f"{sum(ex.page == page for ex in found)} figures"))
+                figures, unresolved = figures_from_build(found)
+                if unresolved:                   # builders defined in a notebook
+                    read = {k: v for k, v in _figures().items()
+                            if any(k.startswith(Path(p).name + ":") for p in unresolved)}
+                    figures |= {k: v for k, v in read.items() if k not in figures}
 
     if not args.skip_notebooks:
-        print("notebooks (nbclient, kernel python3)", flush=True)
+        print("notebooks (nbclient, kernel python3): as a reader runs them, and as the book "
+              "build does (explorable frames drawn)", flush=True)
         for path in notebooks():
             rel = path.relative_to(ROOT).as_posix()
-            try:
-                seconds: float | None = execute_notebook(path)
-            except Exception as exc:   # noqa: BLE001 - report and go on with the others
-                errors[rel] = f"{type(exc).__name__}: {str(exc)[-2000:]}"
-                print(f"  {rel} FAILED: {errors[rel][:500]}", flush=True)
-                seconds = None
-            report(Result(f"notebook {rel}", seconds, "s", base_s, TARGET_CHAPTER_S))
+            for frames, label in ((False, ""), (True, " (book build, frames drawn)")):
+                try:
+                    seconds: float | None = execute_notebook(path, frames)
+                except Exception as exc:   # noqa: BLE001 - report and go on with the others
+                    errors[rel + label] = f"{type(exc).__name__}: {str(exc)[-2000:]}"
+                    print(f"  {rel}{label} FAILED: {errors[rel + label][:500]}", flush=True)
+                    seconds = None
+                report(Result(f"notebook {rel}{label}", seconds, "s", base_s,
+                              TARGET_CHAPTER_S))
 
     if args.callbacks > 0:
         print(f"interactive figures ({args.callbacks} redraws each)", flush=True)
         from ketamodel import widgets
 
-        for name, (builder, controls) in _figures().items():
+        if figures is None:                      # no build: read the notebooks
+            figures = _figures()
+        for name, (builder, controls) in figures.items():
             probe = widgets.interactive_figure(builder, **controls).figure
             size, dpi = tuple(probe.get_size_inches()), probe.dpi
             bare = bare_redraw_times(size, dpi, max(args.callbacks, 20))

@@ -5,8 +5,12 @@ Chromium; any request to another host is blocked and recorded. Per page the
 tests check that it loads without console or JavaScript errors, that it
 fetches nothing from a third party, that its math is typeset, that its
 images load, and (from the HTML, parsed in Python) that its links, anchors,
-citations, navigation and launch buttons lead where they should. Each
-chapter's first screen is saved to ``_build/screenshots/`` for a human look.
+citations, navigation and launch buttons lead where they should. Every
+control of every explorable figure (the static form of an interactive
+figure) is moved, offline, and must swap the image and its alt text; without
+JavaScript the still figure at the default values must show; at 400 px wide
+nothing may overflow. Each chapter's first screen, and each explorable figure
+before and after, are saved to ``_build/screenshots/`` for a human look.
 """
 
 from __future__ import annotations
@@ -414,6 +418,271 @@ def test_chapter_first_screen_screenshot(visit: Callable[[str], Visit], name: st
         colours = im.convert("RGB").getcolors(maxcolors=100_000)
         assert colours is None or len(colours) > 50, \
             f"{name}: the first screen has only {len(colours)} colours (blank page?)"
+
+
+# --- the tests: explorable figures, in the browser and in the HTML ---------------------------
+
+# The state of an explorer as the page shows it: the image, its alt text, the message line,
+# and the value each control shows, with the alt text expected for those values.
+_EXPLORER_STATE = r"""
+(root) => {
+  const img = root.querySelector('img.km-explorer-frame');
+  const data = JSON.parse(root.querySelector('script.km-explorer-data').textContent);
+  const inputs = Array.from(root.querySelectorAll('[data-km-control]'));
+  const shown = inputs.map(i => {
+    const c = data.controls[+i.dataset.kmControl];
+    const v = c.values[+i.value];
+    return c.label + ' ' + v + (c.suffix || '');
+  });
+  const message = root.querySelector('.km-explorer-message');
+  return {src: img.getAttribute('src'), alt: img.getAttribute('alt'),
+          loaded: img.complete && img.naturalWidth > 0, shown: shown,
+          error: message.classList.contains('km-explorer-error') ? message.textContent : '',
+          ready: root.dataset.kmReady === '1',
+          controlsVisible: !root.querySelector('.km-explorer-controls').hidden};
+}
+"""
+
+_IMAGE_SWAPPED = r"""
+([root, src]) => {
+  const img = root.querySelector('img.km-explorer-frame');
+  return img.getAttribute('src') !== src && img.complete && img.naturalWidth > 0;
+}
+"""
+
+
+def _explorer_pages(built_book: Path) -> list[str]:
+    return [p for p in PAGES if (built_book / f"{p}.html").is_file()
+            and "data-km-explorer" in (built_book / f"{p}.html").read_text(encoding="utf-8")]
+
+
+def _explorer_data(soup: BeautifulSoup) -> list[tuple[Tag, dict]]:
+    import json
+
+    return [(div, json.loads(div.select_one("script.km-explorer-data").string))
+            for div in soup.select("div.km-explorer")]
+
+
+def _interactive_calls(name: str) -> int:
+    """How many interactive figures the page's notebook declares."""
+    import nbformat
+
+    path = ROOT / f"{name}.ipynb"
+    if not path.is_file():
+        return 0
+    cells = nbformat.read(path, as_version=4).cells
+    return sum(len(re.findall(r"\binteractive_figure\s*\(", c.source)) for c in cells
+               if c.cell_type == "code")
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_interactive_figure_is_explorable(built_book: Path, name: str) -> None:
+    """Each interactive figure of a notebook is an explorer in its page, its frames files of
+    the book, each with alt text naming the values it shows, within the page's budget."""
+    from ketamodel.widgets.frames import BUDGET
+
+    soup = _page_soup(built_book, name)
+    explorers = _explorer_data(soup)
+    assert len(explorers) == _interactive_calls(name), (
+        f"{name}: {_interactive_calls(name)} interactive figures in the notebook, "
+        f"{len(explorers)} explorable figures in the page")
+    files: dict[Path, int] = {}
+    problems = []
+    for div, data in explorers:
+        img = div.select_one("img.km-explorer-frame")
+        srcs = [img["src"], *data["images"]]
+        for src in srcs:
+            if src.startswith("data:"):
+                problems.append(f"{div['id']}: a frame left in the page as a data URI")
+                continue
+            resolved = _resolve(built_book, name, src)
+            if resolved is None or not resolved[0].is_file():
+                problems.append(f"{div['id']}: missing frame {src}")
+            else:
+                files[resolved[0]] = resolved[0].stat().st_size
+        for frame in data["frames"]:
+            if "error" in frame:
+                continue
+            values = [f"{c['label']} {c['values'][i]}{c['suffix']}" for c, i in
+                      zip(data["controls"], frame["key"], strict=True)]
+            missing = [v for v in values if v not in frame["alt"]]
+            if missing:
+                problems.append(f"{div['id']}: alt text {frame['alt']!r} does not name {missing}")
+        for c in data["controls"]:
+            label = div.find("label", string=c["label"] + (f" ({c['unit']})" if c["unit"]
+                                                           else ""))
+            if label is None or not div.find(id=label.get("for")):
+                problems.append(f"{div['id']}: no label naming {c['label']!r} and its unit")
+        note = div.select_one("p.km-explorer-note")
+        if note is None or "Static figure" not in note.get_text():
+            problems.append(f"{div['id']}: no line saying what the static figure holds")
+    assert not problems, f"{name}: explorable figures:{_listing(problems)}"
+    total = sum(files.values())
+    assert total <= BUDGET.page_bytes, (f"{name}: {total / 1e6:.2f} MB of frames, over the "
+                                        f"page budget of {BUDGET.page_bytes / 1e6:.1f} MB")
+    html_bytes = (built_book / f"{name}.html").stat().st_size
+    assert html_bytes < 1_000_000, f"{name}: the page itself weighs {html_bytes / 1e6:.2f} MB"
+
+
+@dataclass
+class Exploration:
+    """What moving every control of every explorable figure of a page did."""
+
+    name: str
+    figures: int = 0
+    moves: int = 0
+    problems: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def _explore(browser: Browser, server: str, name: str, shots: Path) -> Exploration:
+    result = Exploration(name)
+    context = browser.new_context(viewport=VIEWPORT, service_workers="block")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.route("**/*", _Tab._route)
+    page.on("request", lambda r: _is_loopback(r.url) or result.blocked.append(r.url))
+    page.on("console", lambda m: m.type == "error" and result.errors.append(m.text))
+    page.on("pageerror", lambda e: result.errors.append(str(e)))
+    try:
+        page.goto(urljoin(server, f"{name}.html"), wait_until="load")
+        explorers = page.locator("div.km-explorer")
+        result.figures = explorers.count()
+        for e in range(result.figures):
+            root = explorers.nth(e)
+            root.scroll_into_view_if_needed()
+            handle = root.element_handle()
+            state = page.evaluate(_EXPLORER_STATE, handle)
+            if not (state["ready"] and state["controlsVisible"]):
+                result.problems.append(f"figure {e + 1}: the script did not show the controls")
+                continue
+            stem = f"explorer-{name.replace('/', '-')}-{e + 1}"
+            root.screenshot(path=str(shots / f"{stem}-before.png"))
+            controls = root.locator("[data-km-control]")
+            for k in range(controls.count()):
+                control = controls.nth(k)
+                label = root.locator(f"label[for='{control.get_attribute('id')}']").inner_text()
+                before = page.evaluate(_EXPLORER_STATE, handle)
+                pixels = root.locator("img.km-explorer-frame").screenshot()
+                control.focus()
+                if control.evaluate("c => c.type") == "range":    # the keyboard, as a reader
+                    at_end = control.evaluate("c => c.value === c.max")
+                    page.keyboard.press("ArrowLeft" if at_end else "ArrowRight")
+                else:
+                    n = control.locator("option").count()
+                    current = int(control.input_value())
+                    control.select_option(str((current + 1) % n))
+                result.moves += 1
+                where = f"figure {e + 1}, {label!r}"
+                try:
+                    page.wait_for_function(_IMAGE_SWAPPED, arg=[handle, before["src"]],
+                                           timeout=5_000)
+                except PlaywrightError:
+                    result.problems.append(f"{where}: the image did not change")
+                    continue
+                after = page.evaluate(_EXPLORER_STATE, handle)
+                if after["alt"] == before["alt"]:
+                    result.problems.append(f"{where}: the alt text did not change")
+                unnamed = [s for s in after["shown"] if s not in after["alt"]]
+                if unnamed:
+                    result.problems.append(f"{where}: the alt text {after['alt']!r} does not "
+                                           f"name the values shown: {unnamed}")
+                if after["error"]:
+                    result.problems.append(f"{where}: {after['error']}")
+                if root.locator("img.km-explorer-frame").screenshot() == pixels:
+                    result.problems.append(f"{where}: the image's pixels did not change")
+            root.screenshot(path=str(shots / f"{stem}-after.png"))
+    except PlaywrightError as exc:
+        result.problems.append(f"browser: {exc.message.splitlines()[0]}")
+    finally:
+        context.close()
+    return result
+
+
+@pytest.fixture(scope="module")
+def explorations(browser: Browser, server: str, built_book: Path) -> dict[str, Exploration]:
+    shots = built_book.parent / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    return {name: _explore(browser, server, name, shots) for name in _explorer_pages(built_book)}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_explorable_figures_answer_every_control_offline(
+        explorations: dict[str, Exploration], name: str) -> None:
+    """Every static slider and dropdown of every page swaps the image and its alt text, with
+    nothing fetched from beyond 127.0.0.1."""
+    if name not in explorations:
+        return                                    # no explorable figure on this page
+    x = explorations[name]
+    assert x.figures and x.moves, f"{name}: no explorable figure or control found"
+    assert not x.problems, f"{name}: controls that did not work:{_listing(x.problems)}"
+    assert not x.blocked, f"{name}: requests beyond 127.0.0.1:{_listing(x.blocked)}"
+    assert not x.errors, f"{name}: errors in the browser:{_listing(x.errors)}"
+
+
+def test_explorable_figures_without_javascript_show_the_defaults(
+        browser: Browser, server: str, built_book: Path) -> None:
+    """Without JavaScript a reader sees the still figure at the default values, no controls."""
+    context = browser.new_context(viewport=VIEWPORT, java_script_enabled=False)
+    page = context.new_page()
+    page.route("**/*", _Tab._route)
+    problems = []
+    try:
+        for name in _explorer_pages(built_book):
+            page.goto(urljoin(server, f"{name}.html"), wait_until="load")
+            soup = _page_soup(built_book, name)
+            for e, (_, data) in enumerate(_explorer_data(soup)):
+                default = next(f for f in data["frames"] if "error" not in f and
+                               f["key"] == [c["default"] for c in data["controls"]])
+                root = page.locator("div.km-explorer").nth(e)
+                img = root.locator("img.km-explorer-frame")
+                if img.get_attribute("src") != data["images"][default["image"]]:
+                    problems.append(f"{name}, figure {e + 1}: the still is not the default frame")
+                if not img.evaluate("i => i.complete && i.naturalWidth > 0") or \
+                        not img.is_visible():
+                    problems.append(f"{name}, figure {e + 1}: the still figure does not show")
+                if root.locator(".km-explorer-controls").is_visible():
+                    problems.append(f"{name}, figure {e + 1}: controls shown without a script")
+    finally:
+        context.close()
+    assert not problems, _listing(problems)
+
+
+def test_explorable_figures_fit_a_narrow_screen(browser: Browser, server: str,
+                                                built_book: Path) -> None:
+    """At 400 px wide, controls and figure stay within the screen, controls stay usable."""
+    width = 400
+    context = browser.new_context(viewport={"width": width, "height": 800},
+                                  device_scale_factor=2)
+    page = context.new_page()
+    page.route("**/*", _Tab._route)
+    shots = built_book.parent / "screenshots"
+    problems = []
+    try:
+        for name in _explorer_pages(built_book):
+            page.goto(urljoin(server, f"{name}.html"), wait_until="load")
+            roots = page.locator("div.km-explorer")
+            for e in range(roots.count()):
+                root = roots.nth(e)
+                root.scroll_into_view_if_needed()
+                parts = root.locator("img, [data-km-control], label, .km-explorer-note")
+                for k in range(parts.count()):
+                    box = parts.nth(k).bounding_box()
+                    if box and (box["x"] < -1 or box["x"] + box["width"] > width + 1):
+                        problems.append(f"{name}, figure {e + 1}: "
+                                        f"{parts.nth(k).evaluate('p => p.outerHTML')[:60]} "
+                                        f"overflows ({box['x']:.0f}+{box['width']:.0f} px)")
+                for k in range(root.locator("[data-km-control]").count()):
+                    box = root.locator("[data-km-control]").nth(k).bounding_box()
+                    if box and box["height"] < 24:
+                        problems.append(f"{name}, figure {e + 1}: control {k + 1} is only "
+                                        f"{box['height']:.0f} px high (hard to touch)")
+                root.screenshot(path=str(shots / f"explorer-{name.replace('/', '-')}-{e + 1}"
+                                                 f"-{width}px.png"))
+    finally:
+        context.close()
+    assert not problems, _listing(problems)
 
 
 def test_search_page_finds_a_term(browser: Browser, server: str, built_book: Path) -> None:
