@@ -4,13 +4,16 @@ One module per level of the unified model of the book:
 
 - :mod:`ketamodel.pharmacology` — dose → concentration → NMDA receptor block
 - :mod:`ketamodel.circuits` — NMDA block → excitation/inhibition balance
+- :mod:`ketamodel.reward` — LHb bursts → dopamine → reward learning (the PRT agent)
 
 Support modules: :mod:`ketamodel.params` (parameters with units and sources),
 :mod:`ketamodel.provenance` (the table of every parameter),
 :mod:`ketamodel.units`, :mod:`ketamodel.plotting`, :mod:`ketamodel.widgets`.
 """
 
-from . import circuits, params, pharmacology, plotting, provenance, units, widgets
+from . import circuits, params, pharmacology, plotting, provenance, reward, units, widgets
 
-__all__ = ["circuits", "params", "pharmacology", "plotting", "provenance", "units", "widgets"]
+__all__ = [
+    "circuits", "params", "pharmacology", "plotting", "provenance", "reward", "units", "widgets",
+]
 __version__ = "0.1.0"

@@ -37,6 +37,7 @@ from hypothesis import strategies as st
 
 from ketamodel import circuits, provenance
 from ketamodel import pharmacology as ph
+from ketamodel import reward as rw
 
 
 # --------------------------------------------------------------------------------------
@@ -117,6 +118,53 @@ VALID: dict[str, Entry] = {
         dict(nmda_share_e=[0.75], nmda_share_i=[0.95], probe_occupancy=0.5, n=3),
         bad_shapes={"nmda_share_e": [lambda: np.full((1, 1), 0.75), lambda: 0.75],
                     "nmda_share_i": [lambda: np.full((1, 1), 0.95), lambda: 0.95]}),
+    # reward
+    "reward.t_availability": Entry(dict(v_mV=-70.0, t_block=0.0), signed=frozenset({"v_mV"})),
+    "reward.nmda_drive_factor": Entry(dict(nmda_block=0.3)),
+    "reward.burst_fraction": Entry(dict(nmda_block=0.3, v_rest_mV=-70.0, t_block=0.0),
+                                   signed=frozenset({"v_rest_mV"})),
+    "reward.firing_rate": Entry(dict(nmda_block=0.3, v_rest_mV=-70.0, t_block=0.0),
+                                signed=frozenset({"v_rest_mV"})),
+    "reward.habenula_block": Entry(
+        dict(t_h=[0.0, 0.1], conc_uM=[1.0, 0.0], firing_Hz=1.0, max_simulated_Hz=0.2,
+             silent_step_s=60.0, conc_step_min=1.0, output_dt_min=1.0, initial=None),
+        bad_shapes={"t_h": [lambda: np.zeros((2, 1)), lambda: 2.0],
+                    "conc_uM": [lambda: np.ones((2, 1)), lambda: np.ones(3)]}),
+    "reward.rpe_gain": Entry(dict(burst_fraction=0.2)),
+    "reward.dopamine_rpe": Entry(dict(reward=1.0, expected=0.5, burst_fraction=0.2)),
+    "reward.trial_sequence": Entry(dict(seed=0, n_sessions=1, n_blocks=3, trials_per_block=100,
+                                        max_run=3)),
+    "reward.log_response_bias": Entry(dict(rich_correct=40, rich_incorrect=10, lean_correct=30,
+                                           lean_incorrect=20)),
+    "reward.log_discriminability": Entry(dict(rich_correct=40, rich_incorrect=10,
+                                              lean_correct=30, lean_incorrect=20)),
+    "reward.prt_measures": Entry(
+        dict(stimulus=[0, 1, 0, 1], choice=[0, 1, 1, 1], block=[0, 0, 1, 1]),
+        bad_shapes={"stimulus": [lambda: np.zeros(3), lambda: np.zeros((1, 1, 4))],
+                    "block": [lambda: np.zeros((4, 1)), lambda: np.zeros(5)]}),
+    "reward.AgentParams.from_fit_space": Entry(
+        dict(x=[0.0, 0.0, 0.0, 0.0, 0.0]), signed=frozenset({"x"}),
+        bad_shapes={"x": [lambda: np.zeros(4), lambda: np.zeros((5, 1))]}),
+    "reward.simulate_agents": Entry(dict(n_agents=5, seed=0)),
+    "reward.neg_log_likelihood": Entry(
+        dict(params=rw.AgentParams(), stimulus=[0, 1, 1], choice=[0, 1, 0], reward=[1, 0, 0]),
+        bad_shapes={"choice": [lambda: np.zeros(2), lambda: np.zeros((1, 1, 3))]}),
+    "reward.fit_agent": Entry(
+        dict(stimulus=[0, 1, 1], choice=[0, 1, 0], reward=[1, 0, 0], n_starts=1, seed=0),
+        bad_shapes={"reward": [lambda: np.zeros(2), lambda: np.zeros((1, 1, 3))]}),
+    "reward.low_rho_or_low_epsilon": Entry(dict(rho_low=1.0, n_agents=100, seed=0)),
+    "reward.rho_from_gain": Entry(dict(gain=0.5)),
+    "reward.reward_course": Entry(
+        dict(t_h=[0.0, 0.1], conc_uM=[1.0, 0.0], v_rest_mV=-70.0, segment_h=0.05),
+        signed=frozenset({"v_rest_mV"}),
+        bad_shapes={"t_h": [lambda: np.zeros((2, 1))], "conc_uM": [lambda: np.ones(3)]}),
+    "reward.ketamine_reward": Entry(
+        dict(doses=ph.standard_infusion(), t_end_h=0.5, v_rest_mV=-70.0, segment_h=0.1),
+        signed=frozenset({"v_rest_mV"})),
+    "reward.agent_groups": Entry(
+        dict(course=rw.reward_course([0.0, 0.1], [1.0, 0.0]), t_after_h=0.05)),
+    "reward.RewardCourse.rho_at": Entry(
+        dict(t_h=0.05), of=lambda: rw.reward_course([0.0, 0.1], [1.0, 0.0])),
 }
 
 #: Public callables that take input but are not fuzzed, each with the reason.
@@ -125,6 +173,14 @@ NOT_FUZZED: dict[str, str] = {
     "pharmacology.TrappingResult": "a result container, built by simulate_trapping",
     "circuits.CircuitState": "a result container, built by steady_state",
     "circuits.ShareMap": "a result container, built by share_map",
+    "reward.HabenulaBlock": "a result container, built by habenula_block",
+    "reward.PRTSequence": "a result container, built by trial_sequence",
+    "reward.PRTMeasures": "a result container, built by prt_measures",
+    "reward.AgentSession": "a result container, built by simulate_agents",
+    "reward.AgentFit": "a result container, built by fit_agent",
+    "reward.BiasComparison": "a result container, built by low_rho_or_low_epsilon",
+    "reward.RewardCourse": "a result container, built by reward_course",
+    "reward.AgentGroups": "a result container, built by agent_groups",
 }
 
 #: (callable, parameter) pairs that do not yet refuse bad input clearly, in modules
