@@ -23,19 +23,19 @@ carry units):
 
 - ``burst_fraction(nmda_block, v_rest_mV, *, t_block=0.0)`` → ndarray, 0-1;
   ``firing_rate(...)`` → Hz.
-- ``habenula_block(t_h, conc_uM, firing_Hz)`` → :class:`HabenulaBlock`
+- ``habenula_block(t_h, conc_uM, firing_Hz)`` → :class:`~ketamodel.reward.block.HabenulaBlock`
   (``t_h``, ``block``, ``trapped_fraction``, ``final_state``).
 - ``rpe_gain(burst_fraction)`` → ndarray in (0, 1].
-- ``trial_sequence(seed, *, n_sessions=1)`` → :class:`PRTSequence`;
-  ``prt_measures(stimulus, choice, block)`` → :class:`PRTMeasures`
+- ``trial_sequence(seed, *, n_sessions=1)`` → :class:`~ketamodel.reward.prt.PRTSequence`;
+  ``prt_measures(stimulus, choice, block)`` → :class:`~ketamodel.reward.prt.PRTMeasures`
   (``response_bias``, ``discriminability``).
-- ``simulate_agents(params, *, n_agents, seed)`` → :class:`AgentSession`;
-  ``fit_agent(stimulus, choice, reward)`` → :class:`AgentFit`;
-  ``low_rho_or_low_epsilon(rho_low)`` → :class:`BiasComparison`.
+- ``simulate_agents(params, *, n_agents, seed)`` → :class:`~ketamodel.reward.agent.AgentSession`;
+  ``fit_agent(stimulus, choice, reward)`` → :class:`~ketamodel.reward.agent.AgentFit`;
+  ``low_rho_or_low_epsilon(rho_low)`` → :class:`~ketamodel.reward.agent.BiasComparison`.
 - ``reward_course(t_h, conc_uM, *, v_rest_mV)`` and
-  ``ketamine_reward(doses, t_end_h)`` → :class:`RewardCourse` (``t_h``,
+  ``ketamine_reward(doses, t_end_h)`` → :class:`~ketamodel.reward.ketamine.RewardCourse` (``t_h``,
   ``block``, ``burst_fraction``, ``rpe_gain``, ``rho``);
-  ``agent_groups(course, t_after_h)`` → :class:`AgentGroups`.
+  ``agent_groups(course, t_after_h)`` → :class:`~ketamodel.reward.ketamine.AgentGroups`.
 
 Bad input raises ``ValueError`` naming the parameter and its range. Every
 public name of the submodules is re-exported here

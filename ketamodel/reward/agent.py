@@ -17,8 +17,9 @@ correct response, 0 otherwise), :math:`\lambda` how well the agent tells the
 stimuli apart, and :math:`q_0` the initial value, put on the "rich" response
 in both states (our reading of "initial value on one action"). Across six data
 sets, depression and anhedonia went with a lower :math:`\rho`, not a lower
-:math:`\varepsilon` (:cite:p:`huys2013mapping`): :func:`low_rho_or_low_epsilon`
-shows why the data can tell them apart although both lower the final bias.
+:math:`\varepsilon` (:cite:p:`huys2013mapping`):
+:func:`~ketamodel.reward.agent.low_rho_or_low_epsilon` shows why the data can
+tell them apart although both lower the final bias.
 
 Fits use the toolbox's unconstrained space: :math:`\rho = e^{x_1}`,
 :math:`\gamma = e^{x_2}`, :math:`\varepsilon = \mathrm{logistic}(x_3)`,
@@ -112,7 +113,10 @@ class AgentSession:
     block: np.ndarray
 
     def measures(self):
-        """Response bias and discriminability per agent and block (:func:`prt_measures`)."""
+        """Response bias and discriminability per agent and block.
+
+        See :func:`~ketamodel.reward.prt.prt_measures`.
+        """
         return prt_measures(self.stimulus, self.choice, self.block)
 
 
@@ -261,7 +265,7 @@ def fit_agent(stimulus: ArrayLike, choice: ArrayLike, reward: ArrayLike, *,
               n_starts: int = 3, seed: int | np.random.Generator = 0) -> AgentFit:
     r"""Maximum-likelihood estimate of the agent's parameters from PRT choices.
 
-    Minimises :func:`neg_log_likelihood` over the toolbox's fit space with
+    Minimises :func:`~ketamodel.reward.agent.neg_log_likelihood` over the toolbox's fit space with
     ``scipy.optimize.minimize`` (L-BFGS-B, within a box), from the toolbox
     defaults and ``n_starts - 1`` random starts around them (SD 0.5, the
     toolbox's prior width). Several sessions (rows) share the parameters:
@@ -304,7 +308,9 @@ def fit_agent(stimulus: ArrayLike, choice: ArrayLike, reward: ArrayLike, *,
 
 @dataclass(frozen=True)
 class BiasComparison:
-    r"""Mean response bias per block of three groups of agents (:func:`low_rho_or_low_epsilon`).
+    r"""Mean response bias per block of three groups of agents.
+
+    Made by :func:`~ketamodel.reward.agent.low_rho_or_low_epsilon`.
 
     Attributes
     ----------

@@ -2,7 +2,7 @@ r"""NMDA block of LHb neurons that keep firing: ketamine's trapping block, over 
 
 The block is that of the open-channel trapping scheme of
 :mod:`ketamodel.pharmacology.trapping`
-(:func:`~ketamodel.pharmacology.simulate_trapping_course`), driven by any
+(:func:`~ketamodel.pharmacology.trapping.simulate_trapping_course`), driven by any
 concentration time course (a simulated effect site, another species' levels)
 and by the neuron's own activity: each spike is taken as one opening of its
 NMDA channels by coincident glutamate and depolarisation (*assumed*: the
@@ -43,7 +43,7 @@ from numpy.typing import ArrayLike
 from ..params import check_array, check_scalar, params_or_default
 from ..pharmacology import TrappingParams, simulate_trapping_course
 
-#: Rate constants of :class:`~ketamodel.pharmacology.TrappingParams` (1/s or 1/(M·s)).
+#: Rate constants of :class:`~ketamodel.pharmacology.trapping.TrappingParams` (1/s or 1/(M·s)).
 _RATE_FIELDS = ("kon_per_M_per_s", "koff_per_s", "opening_per_s", "closing_per_s",
                 "deactivation_per_s", "escape_per_s", "release_per_s")
 
@@ -127,7 +127,8 @@ def habenula_block(t_h: ArrayLike, conc_uM: ArrayLike, firing_Hz: float, *,
     conc_uM : array_like
         Drug concentration at the receptor at those times, µM, in [0, 1000].
     firing_Hz : float
-        Firing rate of the neuron, Hz, in [0, 100] (e.g. :func:`firing_rate`).
+        Firing rate of the neuron, Hz, in [0, 100] (e.g.
+        :func:`~ketamodel.reward.habenula.firing_rate`).
     max_simulated_Hz : float
         Highest rate simulated period by period, Hz, in (0, 100]; above it,
         periods are grouped. ``max_simulated_Hz >= firing_Hz`` gives the exact train

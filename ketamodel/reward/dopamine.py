@@ -13,7 +13,7 @@ the relay into one divisive gain on the RPE:
     \delta_{DA} = g\,(r - V), \qquad g = \frac{1}{1 + w\,f_{burst}}
 
 with :math:`f_{burst}` the LHb burst fraction
-(:func:`~ketamodel.reward.burst_fraction`) and :math:`w` an *assumed*
+(:func:`~ketamodel.reward.habenula.burst_fraction`) and :math:`w` an *assumed*
 weight: no study gives the size of the suppression as a function of bursting.
 Removing the bursts (:math:`f_{burst} \to 0`) restores the full RPE, :math:`g = 1`.
 """

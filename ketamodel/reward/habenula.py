@@ -20,7 +20,7 @@ requirements:
     h_\infty(V) = \frac{1}{1 + e^{(V - V_h)/k}}
 
 :math:`b` is the NMDA block (0-1, e.g. from
-:func:`~ketamodel.reward.habenula_block`), :math:`V` the resting potential,
+:func:`~ketamodel.reward.block.habenula_block`), :math:`V` the resting potential,
 :math:`b_T` a block of T-type channels (0-1), :math:`h_\infty` the
 steady-state availability (de-inactivation) of T-channels, a Boltzmann
 function with half-inactivation :math:`V_h` and slope :math:`k`, and
@@ -179,9 +179,9 @@ def firing_rate(nmda_block: ArrayLike, v_rest_mV: ArrayLike, *,
 
     :math:`r = (1-f_{burst})\,r_{tonic} + f_{burst}\,r_{burst}`.
 
-    Arguments as in :func:`burst_fraction`. Used as the rate at which the
+    Arguments as in :func:`~ketamodel.reward.habenula.burst_fraction`. Used as the rate at which the
     neurons' NMDA channels open when ketamine's trapping block is computed
-    (:func:`~ketamodel.reward.habenula_block`).
+    (:func:`~ketamodel.reward.block.habenula_block`).
     """
     p = params_or_default("params", params, HabenulaParams)
     fb = burst_fraction(nmda_block, v_rest_mV, t_block=t_block, params=p)

@@ -3,20 +3,21 @@ r"""Ketamine's acute effect on reward learning: concentration → LHb block → 
 The chain, every link stated:
 
 1. **Concentration** at the receptor over time: any series (e.g.
-   ``PKResult.effect_site_uM`` of :func:`ketamodel.pharmacology.simulate`).
+   ``PKResult.effect_site_uM`` of :func:`~ketamodel.pharmacology.kinetics.simulate`).
 2. **Block** of LHb NMDA receptors by trapping
-   (:func:`~ketamodel.reward.habenula_block`), driven by the neurons' own
+   (:func:`~ketamodel.reward.block.habenula_block`), driven by the neurons' own
    firing: the course is cut into segments of ``segment_h`` (default 2 min);
-   in each, the firing rate (:func:`~ketamodel.reward.firing_rate`) is the
+   in each, the firing rate (:func:`~ketamodel.reward.habenula.firing_rate`) is the
    one at the block reached at the segment's start and the concentration is
    held at its mean over the segment (one propagator per segment keeps days
    fast; the effect site changes over tens of minutes).
-3. **Bursts** (:func:`~ketamodel.reward.burst_fraction`) at that block and the
+3. **Bursts** (:func:`~ketamodel.reward.habenula.burst_fraction`) at that block and the
    resting potential.
 4. **Dopamine RPE gain** :math:`g = 1/(1 + w f_{burst})`
-   (:func:`~ketamodel.reward.rpe_gain`).
+   (:func:`~ketamodel.reward.dopamine.rpe_gain`).
 5. **Reward sensitivity** :math:`\rho = \rho_{max}\,g^{\kappa}`. This link
-   is *assumed* (:class:`RewardLinkParams`): that ρ of the PRT agent scales
+   is *assumed* (:class:`~ketamodel.reward.ketamine.RewardLinkParams`): that ρ
+   of the PRT agent scales
    with the dopamine RPE is the hypothesis the chapter explores, not a
    measurement; :math:`\kappa` belongs on a slider.
 
@@ -120,11 +121,11 @@ def reward_course(t_h: ArrayLike, conc_uM: ArrayLike, *, v_rest_mV: float | None
         Concentration at the receptor, µM, in [0, 1000].
     v_rest_mV : float, optional
         LHb resting potential, mV, in [-120, 0] (default: the depressed value of
-        :class:`HabenulaParams`).
+        :class:`~ketamodel.reward.habenula.HabenulaParams`).
     segment_h : float
         Length of the segments in which firing rate and concentration are held, h,
         in [1/360, 24] (default 2 min).
-    habenula, dopamine, link, trapping : parameter objects, optional
+    habenula, dopamine, link, trapping : optional
 
     Returns
     -------
@@ -167,16 +168,18 @@ def ketamine_reward(doses: Dose | list[Dose], t_end_h: float, *,
                     dopamine: DopamineParams | None = None,
                     link: RewardLinkParams | None = None,
                     trapping: TrappingParams | None = None) -> RewardCourse:
-    """:func:`reward_course` driven by ketamine's effect-site concentration after ``doses``.
+    """The reward course driven by ketamine's effect-site concentration after ``doses``.
+
+    See :func:`~ketamodel.reward.ketamine.reward_course`.
 
     Parameters
     ----------
     doses : Dose or list of Dose
-        As for :func:`ketamodel.pharmacology.simulate`.
+        As for :func:`~ketamodel.pharmacology.kinetics.simulate`.
     t_end_h : float
         End of the course, h, in (0, 720].
     v_rest_mV, segment_h, habenula, dopamine, link, trapping
-        As for :func:`reward_course`.
+        As for :func:`~ketamodel.reward.ketamine.reward_course`.
     pk : PKParams, optional
         Pharmacokinetic parameters.
     """
@@ -214,12 +217,13 @@ def agent_groups(course: RewardCourse, t_after_h: float, *, base: AgentParams | 
     Parameters
     ----------
     course : RewardCourse
-        A depressed LHb's course under ketamine (:func:`ketamine_reward`).
+        A depressed LHb's course under ketamine
+        (:func:`~ketamodel.reward.ketamine.ketamine_reward`).
     t_after_h : float
         Time of the "after ketamine" session, h, within the course.
     base : AgentParams, optional
         The other parameters of every agent (default: toolbox values).
-    habenula, dopamine, link : parameter objects, optional
+    habenula, dopamine, link : optional
         Must be those that made ``course``.
     """
     c = params_or_default("course", course, RewardCourse)
