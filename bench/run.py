@@ -265,15 +265,20 @@ def figures_from_build(found: list[Explorable]
         controls = {k: tuple(v) if v and isinstance(v[0], int | float) and len(v) == 4
                     else list(v) for k, v in ex.controls.items()}
         name = f"{Path(ex.page).name}:{ex.builder.rpartition(':')[2].split('.')[-1]}"
-        unique, n = name, 1
-        while unique in figures:
-            n += 1
-            unique = f"{name}#{n}"
-        figures[unique] = (builder, controls)
+        _add_unique(figures, name, (builder, controls))
     return figures, unresolved
 
 
 # --- interactive figures ------------------------------------------------------------------------
+
+def _add_unique(figures: dict[str, Any], name: str, value: Any) -> None:
+    """Store ``value`` under ``name``, or ``name#2``, ``name#3``... if that is taken."""
+    unique, n = name, 1
+    while unique in figures:
+        n += 1
+        unique = f"{name}#{n}"
+    figures[unique] = value
+
 
 def _figures() -> dict[str, tuple[Callable[..., Any], dict[str, Any]]]:
     """The book's interactive figures, found in the chapters: name → (builder, controls).
@@ -330,11 +335,7 @@ def _figures() -> dict[str, tuple[Callable[..., Any], dict[str, Any]]]:
                                        ) from exc
         for builder, controls in recorded:
             name = f"{path.stem}:{getattr(builder, '__name__', type(builder).__name__)}"
-            unique, n = name, 1
-            while unique in figures:
-                n += 1
-                unique = f"{name}#{n}"
-            figures[unique] = (builder, controls)
+            _add_unique(figures, name, (builder, controls))
         recorded.clear()
     return figures
 

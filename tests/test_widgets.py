@@ -83,17 +83,19 @@ def test_no_controls_is_refused():
         widgets.interactive_figure(plotting.pk_explorer)
 
 
+def _fragile_builder(x):
+    """A figure whose update refuses x > 0.5, as a model refuses values outside its range."""
+    fig, update = plotting.circuit_explorer()
+
+    def fragile(x):
+        if x > 0.5:
+            raise ValueError("x must be at most 0.5")
+        return update(0.75, 0.95)
+    return fig, fragile
+
+
 def test_an_error_while_drawing_is_shown_not_swallowed():
-    def builder(x):
-        fig, update = plotting.circuit_explorer()
-
-        def fragile(x):
-            if x > 0.5:
-                raise ValueError("x must be at most 0.5")
-            return update(0.75, 0.95)
-        return fig, fragile
-
-    f = widgets.interactive_figure(builder, x=(0.0, 1.0, 0.1, 0.2))
+    f = widgets.interactive_figure(_fragile_builder, x=(0.0, 1.0, 0.1, 0.2))
     box = f.widget()
     f.controls["x"].value = 0.9
     assert "x must be at most 0.5" in box.children[1].value
@@ -228,16 +230,7 @@ def test_frames_share_one_palette_so_static_parts_do_not_flicker(pk_figure):
 
 
 def test_values_the_model_refuses_become_error_frames():
-    def builder(x):
-        fig, update = plotting.circuit_explorer()
-
-        def fragile(x):
-            if x > 0.5:
-                raise ValueError("x must be at most 0.5")
-            return update(0.75, 0.95)
-        return fig, fragile
-
-    ex = widgets.interactive_figure(builder, x=(0.0, 1.0, 0.1, 0.2)).explorer()
+    ex = widgets.interactive_figure(_fragile_builder, x=(0.0, 1.0, 0.1, 0.2)).explorer()
     errors = [f for f in ex.frames if "error" in f]
     assert errors and all(ex.grid.point(f["key"])["x"] > 0.5 for f in errors)
     assert "Cannot draw these values: x must be at most 0.5" in errors[0]["error"]
