@@ -3,6 +3,7 @@
 - :mod:`~ketamodel.plotting.style`: palette, rc settings, the figure helpers;
 - :mod:`~ketamodel.plotting.pharmacology`: concentrations, routes, Mg²⁺ block, trapping;
 - :mod:`~ketamodel.plotting.circuits`: the E–I circuit against occupancy and over time;
+- :mod:`~ketamodel.plotting.reward`: the reward circuit, habenular bursts and block, the PRT;
 - :mod:`~ketamodel.plotting.overview`: the model in one picture.
 
 Every figure function is re-exported here, so ``km.plotting.concentration(...)``
@@ -21,11 +22,21 @@ from .pharmacology import (
     pk_explorer,
     trapping,
 )
+from .reward import (
+    burst_requirements,
+    fit_comparison,
+    habenula_block_courses,
+    reward_circuit,
+    reward_explorer,
+    reward_time_course,
+    rho_or_epsilon,
+)
 from .style import CYCLE, LINESTYLES, PALETTE, STYLE, BookFigure, new_figure, style
 
 __all__ = [
-    "CYCLE", "LEVELS", "LINESTYLES", "PALETTE", "STYLE", "BookFigure", "circuit_explorer",
-    "compare", "concentration", "excitation_time_course", "inverted_u", "mg_block",
-    "model_overview", "new_figure", "nmda_share_map", "occupancy_assumptions", "pk_explorer",
-    "style", "trapping",
+    "CYCLE", "LEVELS", "LINESTYLES", "PALETTE", "STYLE", "BookFigure", "burst_requirements",
+    "circuit_explorer", "compare", "concentration", "excitation_time_course", "fit_comparison",
+    "habenula_block_courses", "inverted_u", "mg_block", "model_overview", "new_figure",
+    "nmda_share_map", "occupancy_assumptions", "pk_explorer", "reward_circuit",
+    "reward_explorer", "reward_time_course", "rho_or_epsilon", "style", "trapping",
 ]

@@ -24,18 +24,24 @@ carry units):
 - ``burst_fraction(nmda_block, v_rest_mV, *, t_block=0.0)`` → ndarray, 0-1;
   ``firing_rate(...)`` → Hz.
 - ``habenula_block(t_h, conc_uM, firing_Hz)`` → :class:`~ketamodel.reward.block.HabenulaBlock`
-  (``t_h``, ``block``, ``trapped_fraction``, ``final_state``).
+  (``t_h``, ``block``, ``trapped_fraction``, ``final_state``);
+  ``habenula_block_schedule(t_h, conc_uM, start_h, firing_Hz)`` →
+  :class:`~ketamodel.reward.block.ScheduledBlock`: firing that changes over time.
 - ``rpe_gain(burst_fraction)`` → ndarray in (0, 1].
 - ``trial_sequence(seed, *, n_sessions=1)`` → :class:`~ketamodel.reward.prt.PRTSequence`;
   ``prt_measures(stimulus, choice, block)`` → :class:`~ketamodel.reward.prt.PRTMeasures`
   (``response_bias``, ``discriminability``).
 - ``simulate_agents(params, *, n_agents, seed)`` → :class:`~ketamodel.reward.agent.AgentSession`;
   ``fit_agent(stimulus, choice, reward)`` → :class:`~ketamodel.reward.agent.AgentFit`;
-  ``low_rho_or_low_epsilon(rho_low)`` → :class:`~ketamodel.reward.agent.BiasComparison`.
+  ``low_rho_or_low_epsilon(rho_low)`` → :class:`~ketamodel.reward.agent.BiasComparison`;
+  ``bias_by_rho(rho)`` → mean response bias per block at each ρ (one vectorised run).
 - ``reward_course(t_h, conc_uM, *, v_rest_mV)`` and
   ``ketamine_reward(doses, t_end_h)`` → :class:`~ketamodel.reward.ketamine.RewardCourse` (``t_h``,
   ``block``, ``burst_fraction``, ``rpe_gain``, ``rho``);
   ``agent_groups(course, t_after_h)`` → :class:`~ketamodel.reward.ketamine.AgentGroups`.
+- ``check_prt_answer(rc, ri, lc, li, log_b=, log_d=)`` →
+  :class:`~ketamodel.reward.selfcheck.Feedback`: a hand computation checked, with
+  the mistake it matches named (:mod:`~ketamodel.reward.selfcheck`).
 
 Bad input raises ``ValueError`` naming the parameter and its range. Every
 public name of the submodules is re-exported here
@@ -50,12 +56,13 @@ from .agent import (
     AgentParams,
     AgentSession,
     BiasComparison,
+    bias_by_rho,
     fit_agent,
     low_rho_or_low_epsilon,
     neg_log_likelihood,
     simulate_agents,
 )
-from .block import HabenulaBlock, habenula_block
+from .block import HabenulaBlock, ScheduledBlock, habenula_block, habenula_block_schedule
 from .dopamine import DopamineParams, dopamine_rpe, rpe_gain
 from .habenula import (
     HabenulaParams,
@@ -82,12 +89,14 @@ from .prt import (
     prt_measures,
     trial_sequence,
 )
+from .selfcheck import Feedback, check_prt_answer
 
 __all__ = [
     "AgentFit", "AgentGroups", "AgentParams", "AgentSession", "BiasComparison",
-    "DopamineParams", "HabenulaBlock", "HabenulaParams", "PRTDesign", "PRTMeasures",
-    "PRTSequence", "RewardCourse", "RewardLinkParams", "agent_groups", "burst_fraction",
-    "dopamine_rpe", "firing_rate", "fit_agent", "habenula_block", "ketamine_reward",
+    "DopamineParams", "Feedback", "HabenulaBlock", "HabenulaParams", "PRTDesign",
+    "PRTMeasures", "PRTSequence", "RewardCourse", "RewardLinkParams", "ScheduledBlock",
+    "agent_groups", "bias_by_rho", "burst_fraction", "check_prt_answer", "dopamine_rpe",
+    "firing_rate", "fit_agent", "habenula_block", "habenula_block_schedule", "ketamine_reward",
     "log_discriminability", "log_response_bias", "low_rho_or_low_epsilon",
     "neg_log_likelihood", "nmda_drive_factor", "prt_measures", "reward_course",
     "rho_from_gain", "rpe_gain", "simulate_agents", "t_availability", "trial_sequence",

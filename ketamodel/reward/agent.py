@@ -127,12 +127,14 @@ def _initial_q(n: int, p: AgentParams) -> np.ndarray:
     return q
 
 
-def _preference(q: np.ndarray, rich: np.ndarray, n: int, p: AgentParams) -> np.ndarray:
+def _preference(q: np.ndarray, rich: np.ndarray, n: int, p: AgentParams,
+                rho: float | np.ndarray | None = None) -> np.ndarray:
     """W(rich response | s) - W(lean response | s) for every agent; ``rich`` is s == 0."""
     q00, q01, q10, q11 = q[:n], q[n:2 * n], q[2 * n:3 * n], q[3 * n:]
     here = np.where(rich, q00 - q10, q01 - q11)          # Q(a, s) difference
     other = np.where(rich, q01 - q11, q00 - q10)         # Q(a, s') difference
-    return p.rho * (p.lam * here + (1.0 - p.lam) * other) + np.where(rich, p.gamma, -p.gamma)
+    rho = p.rho if rho is None else rho
+    return rho * (p.lam * here + (1.0 - p.lam) * other) + np.where(rich, p.gamma, -p.gamma)
 
 
 def simulate_agents(params: AgentParams | None = None, *, n_agents: int = 1000,
@@ -170,26 +172,77 @@ def simulate_agents(params: AgentParams | None = None, *, n_agents: int = 1000,
                          f"{stim.shape[0]}")
     stim = np.broadcast_to(stim, (n, stim.shape[1]))
     n_trials = stim.shape[1]
+    u_choice = rng.random((n_trials, n))
+    u_reward = rng.random((n_trials, n))
+    p_rich, choice, reward = _run(p, None, stim, u_choice, u_reward, d)
+    return AgentSession(stimulus=np.array(stim), choice=choice.T.copy(), reward=reward.T.copy(),
+                        p_rich=p_rich.T.copy(), block=seq.block)
+
+
+def _run(p: AgentParams, rho: np.ndarray | None, stim: np.ndarray, u_choice: np.ndarray,
+         u_reward: np.ndarray, d: PRTDesign) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The trial loop: ``stim`` (agents, trials), uniforms (trials, agents); ρ per agent."""
+    n, n_trials = stim.shape
     p_reward = np.array([d.p_reward_rich, d.p_reward_lean])
     rows = np.arange(n)
     q = _initial_q(n, p)
     stim_t = np.ascontiguousarray(stim.T)
     rich_t = stim_t == 0
-    u_choice = rng.random((n_trials, n))
-    u_reward = rng.random((n_trials, n))
     p_rich = np.empty((n_trials, n))
     choice = np.empty((n_trials, n), dtype=int)
     reward = np.empty((n_trials, n), dtype=int)
     for t in range(n_trials):
         s = stim_t[t]
-        p_rich[t] = expit(_preference(q, rich_t[t], n, p))
+        p_rich[t] = expit(_preference(q, rich_t[t], n, p, rho))
         a = (u_choice[t] >= p_rich[t]).astype(int)
         r = ((a == s) & (u_reward[t] < p_reward[s])).astype(int)
         idx = (2 * a + s) * n + rows
         q[idx] += p.epsilon * (r - q[idx])
         choice[t], reward[t] = a, r
-    return AgentSession(stimulus=np.array(stim), choice=choice.T.copy(), reward=reward.T.copy(),
-                        p_rich=p_rich.T.copy(), block=seq.block)
+    return p_rich, choice, reward
+
+
+def bias_by_rho(rho: ArrayLike, *, base: AgentParams | None = None, n_agents: int = 200,
+                seed: int | np.random.Generator = 0) -> np.ndarray:
+    r"""Mean response bias per block of ``n_agents`` agents at each reward sensitivity ``rho``.
+
+    All values of ρ are simulated in one vectorised run, with *common random
+    numbers*: the same trial sequence and the same uniform draws for the
+    agents of every ρ, so that the curve against ρ is smooth and differences
+    come from ρ alone.
+
+    Parameters
+    ----------
+    rho : array_like
+        Reward sensitivities, 1-D, each in [0, 1000].
+    base : AgentParams, optional
+        The other parameters (default: toolbox values); its ``rho`` is ignored.
+    n_agents : int
+        Agents per value of ρ, in [1, 100000]; ``len(rho) * n_agents`` at most 10⁶.
+    seed : int or numpy.random.Generator
+
+    Returns
+    -------
+    ndarray
+        Mean :math:`\log b`, shape (len(rho), n_blocks).
+    """
+    b = params_or_default("base", base, AgentParams)
+    r = check_array("rho", rho, high=1000.0, ndim=1)
+    if r.size == 0:
+        raise ValueError("rho must hold at least one value, got an empty array")
+    n = check_integer("n_agents", n_agents, low=1, high=100_000)
+    if r.size * n > 1_000_000:
+        raise ValueError(f"n_agents: len(rho) * n_agents must be at most 1000000, got "
+                         f"{r.size} * {n}")
+    rng = _make_rng(seed)
+    seq = trial_sequence(rng)
+    n_trials = seq.stimulus.shape[1]
+    u_choice = np.tile(rng.random((n_trials, n)), (1, r.size))
+    u_reward = np.tile(rng.random((n_trials, n)), (1, r.size))
+    stim = np.broadcast_to(seq.stimulus, (r.size * n, n_trials))
+    _, choice, _ = _run(b, np.repeat(r, n), stim, u_choice, u_reward, PRTDesign())
+    m = prt_measures(stim, choice.T, seq.block)
+    return m.response_bias.reshape(r.size, n, -1).mean(axis=1)
 
 
 def _session_arrays(stimulus: ArrayLike, choice: ArrayLike, reward: ArrayLike
@@ -222,6 +275,35 @@ def _nll(p: AgentParams, stim: np.ndarray, choice: np.ndarray, reward: np.ndarra
         total += float(np.sum(np.logaddexp(0.0, -sign[t] * pref)))      # -log p(a)
         idx = (2 * choice_t[t] + stim_t[t]) * n + rows
         q[idx] += p.epsilon * (reward_t[t] - q[idx])
+    return total
+
+
+#: Step of the forward differences that give the likelihood's gradient (fit space).
+_FD_STEP = 1e-6
+
+
+def _nll_many(x: np.ndarray, stim: np.ndarray, choice: np.ndarray,
+              reward: np.ndarray) -> np.ndarray:
+    """:func:`_nll` at each row of ``x`` (k, 5 points of the fit space), vectorised over rows."""
+    rho, gamma = np.exp(x[:, 0])[:, None], np.exp(x[:, 1])[:, None]
+    eps = np.clip(expit(x[:, 2]), 1e-12, 1 - 1e-12)[:, None]
+    lam = np.clip(expit(x[:, 3]), 0.0, 1 - 1e-12)[:, None]
+    q0 = np.clip(x[:, 4], -10.0, 10.0)
+    k, (n, n_trials) = x.shape[0], stim.shape
+    q = np.zeros((4, k, n))                     # Q(a, s) at index 2 a + s
+    q[0], q[1] = q0[:, None], q0[:, None]
+    cols = np.arange(n)
+    total = np.zeros(k)
+    for t in range(n_trials):
+        rich = stim[:, t] == 0
+        here = np.where(rich, q[0] - q[2], q[1] - q[3])
+        other = np.where(rich, q[1] - q[3], q[0] - q[2])
+        pref = rho * (lam * here + (1.0 - lam) * other) + np.where(rich, gamma, -gamma)
+        sign = 1 - 2 * choice[:, t]
+        total += np.logaddexp(0.0, -sign * pref).sum(axis=1)
+        idx = 2 * choice[:, t] + stim[:, t]
+        old = q[idx, :, cols]                   # (n, k)
+        q[idx, :, cols] = old + eps.T * (reward[:, t][:, None] - old)
     return total
 
 
@@ -294,12 +376,17 @@ def fit_agent(stimulus: ArrayLike, choice: ArrayLike, reward: ArrayLike, *,
     starts = [x_default] + [x_default + 0.5 * rng.standard_normal(5) for _ in range(k - 1)]
     lo, hi = np.array(bounds).T
 
-    def objective(x: np.ndarray) -> float:
-        return _nll(AgentParams.from_fit_space(np.clip(x, lo, hi)), stim, ch, rew)
+    def objective(x: np.ndarray) -> tuple[float, np.ndarray]:
+        # The likelihood and its forward-difference gradient, in one vectorised run.
+        x = np.clip(x, lo, hi)
+        h = _FD_STEP * np.where(x + _FD_STEP > hi, -1.0, 1.0)
+        values = _nll_many(np.vstack([x, x + np.diag(h)]), stim, ch, rew)
+        return float(values[0]), (values[1:] - values[0]) / h
 
     best = None
     for x0 in starts:
-        res = minimize(objective, np.clip(x0, lo, hi), method="L-BFGS-B", bounds=bounds)
+        res = minimize(objective, np.clip(x0, lo, hi), method="L-BFGS-B", bounds=bounds,
+                       jac=True)
         if best is None or res.fun < best.fun:
             best = res
     return AgentFit(params=AgentParams.from_fit_space(best.x), x=np.asarray(best.x),

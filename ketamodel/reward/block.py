@@ -178,3 +178,82 @@ def habenula_block(t_h: ArrayLike, conc_uM: ArrayLike, firing_Hz: float, *,
     trapped = np.interp(out_s, res_t_s, res.trapped_fraction)
     return HabenulaBlock(t_h=out_s / 3600.0, block=block, trapped_fraction=trapped,
                          firing_Hz=f, simulated_Hz=f_sim, final_state=res.final_state)
+
+
+@dataclass(frozen=True)
+class ScheduledBlock:
+    """NMDA block of an LHb neuron whose firing rate changes at given times.
+
+    Attributes
+    ----------
+    t_h : ndarray
+        Time, h, from 0.
+    block, trapped_fraction : ndarray
+        As in :class:`~ketamodel.reward.block.HabenulaBlock`, 0-1.
+    firing_Hz : ndarray
+        The firing rate in force at each time, Hz.
+    final_state : ndarray
+        Occupancy of the trapping states at the end.
+    """
+
+    t_h: np.ndarray
+    block: np.ndarray
+    trapped_fraction: np.ndarray
+    firing_Hz: np.ndarray
+    final_state: np.ndarray
+
+    def at(self, t_h: float) -> float:
+        """Block at time ``t_h`` (h, within the course; linear interpolation)."""
+        t = check_scalar("t_h", t_h, low=0.0, high=float(self.t_h[-1]))
+        return float(np.interp(t, self.t_h, self.block))
+
+
+def habenula_block_schedule(t_h: ArrayLike, conc_uM: ArrayLike, start_h: ArrayLike,
+                            firing_Hz: ArrayLike, *, output_dt_min: float = 1.0,
+                            params: TrappingParams | None = None) -> ScheduledBlock:
+    """NMDA block of a neuron that fires at ``firing_Hz[k]`` from ``start_h[k]`` on.
+
+    Each phase is one call of :func:`~ketamodel.reward.block.habenula_block`,
+    started from the state the previous phase ended in; so a neuron can, for
+    instance, fire while the drug is present and fall silent after it.
+
+    Parameters
+    ----------
+    t_h, conc_uM : array_like
+        The concentration course, as for :func:`~ketamodel.reward.block.habenula_block`.
+    start_h : array_like
+        Start of each phase, h: 1-D, the first 0, increasing, each before the course ends.
+    firing_Hz : array_like
+        Firing rate of each phase, Hz, in [0, 100]; one per start.
+    output_dt_min : float
+        Spacing of the returned times within each phase, min, in (0, 1440].
+    params : TrappingParams, optional
+
+    Returns
+    -------
+    ScheduledBlock
+    """
+    t, c = _check_course(t_h, conc_uM)
+    starts = check_array("start_h", start_h, high=720.0, ndim=1)
+    rates = check_array("firing_Hz", firing_Hz, high=100.0, ndim=1)
+    if starts.size == 0 or starts[0] != 0.0 or np.any(np.diff(starts) <= 0) \
+            or starts[-1] >= t[-1]:
+        raise ValueError(f"start_h must be increasing times from 0 h, each before the end of "
+                         f"the course ({t[-1]:g} h), got {starts.tolist()}")
+    if rates.shape != starts.shape:
+        raise ValueError(f"firing_Hz must hold one rate per start ({starts.size}), got shape "
+                         f"{rates.shape}")
+    ends = np.append(starts[1:], t[-1])
+    pieces, state = [], None
+    for a, b, f in zip(starts, ends, rates, strict=True):
+        inside = (t > a) & (t < b)
+        ts = np.concatenate([[a], t[inside], [b]])
+        res = habenula_block(ts - a, np.interp(ts, t, c), float(f),
+                             output_dt_min=output_dt_min, params=params, initial=state)
+        state = res.final_state
+        keep = slice(None) if not pieces else slice(1, None)
+        pieces.append((res.t_h[keep] + a, res.block[keep], res.trapped_fraction[keep],
+                       np.full(res.t_h[keep].shape, float(f))))
+    t_out, block, trapped, rate = (np.concatenate(x) for x in zip(*pieces, strict=True))
+    return ScheduledBlock(t_h=t_out, block=block, trapped_fraction=trapped, firing_Hz=rate,
+                          final_state=state)
