@@ -22,6 +22,10 @@ from different machines can be compared:
   ``python3``, working directory = the notebook's folder), as in a reader's
   kernel and as in a book build (frames drawn);
   baseline for builds and notebooks: an empty notebook's execution time;
+* model entry points that the book promises to be fast (e.g. 1000 PRT agents
+  × 300 trials): median and 95th percentile of repeated calls; baseline: a
+  loop of 300 NumPy steps on arrays of 1000 numbers (the agents' loop without
+  the model);
 * each interactive figure's callback: ``InteractiveFigure.redraw`` over many
   varied control values, median and 95th percentile of ``callback_ms``;
   baseline: an Agg ``canvas.draw()`` of a one-line figure of the same size
@@ -49,6 +53,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,6 +67,7 @@ TARGET_COLD_BUILD_S = 120.0
 TARGET_WARM_BUILD_S = 15.0
 TARGET_FRAMES_BUILD_RATIO = 1.3        # cold build with frames / without
 TARGET_PAGE_FRAMES_MB = 3.0            # frames per page
+TARGET_AGENTS_MS = 100.0               # 1000 PRT agents x 300 trials
 
 
 @dataclass
@@ -340,7 +346,19 @@ def _figures() -> dict[str, tuple[Callable[..., Any], dict[str, Any]]]:
     return figures
 
 
+def _plain(spec: Any) -> Any:
+    """A control spec as ``(low, high, step, default)`` or a list of options."""
+    from ketamodel.widgets import Choice, Slider
+
+    if isinstance(spec, Slider):
+        return (spec.low, spec.high, spec.step, spec.default)
+    if isinstance(spec, Choice):
+        return list(spec.options)
+    return spec
+
+
 def _random_value(spec: Any, rng: random.Random) -> Any:
+    spec = _plain(spec)
     if isinstance(spec, tuple):
         low, high, step, _ = spec
         return round(low + step * rng.randint(0, int(round((high - low) / step))), 10)
@@ -349,6 +367,7 @@ def _random_value(spec: Any, rng: random.Random) -> Any:
 
 def _step_value(spec: Any, current: Any, rng: random.Random) -> Any:
     """A small move, as when dragging a slider: 1-3 steps (or the next option)."""
+    spec = _plain(spec)
     if isinstance(spec, tuple):
         low, high, step, _ = spec
         return round(min(high, max(low, current + step * rng.choice([-3, -2, -1, 1, 2, 3]))), 10)
@@ -416,6 +435,40 @@ def bare_redraw_times(size_in: tuple[float, float], dpi: float, n: int) -> list[
     return times
 
 
+def model_timings() -> list[tuple[str, Callable[[], Any], float | None, int]]:
+    """(name, call, target in ms or None, repeats) of the model entry points that must be fast."""
+    from ketamodel import pharmacology, reward
+
+    sessions = reward.simulate_agents(reward.AgentParams(rho=1.0), n_agents=4, seed=11)
+    course = pharmacology.simulate(pharmacology.standard_infusion(), 24 * 60)
+    return [
+        ("model reward.simulate_agents, 1000 agents x 300 trials",
+         lambda: reward.simulate_agents(n_agents=1000, seed=1), TARGET_AGENTS_MS, 15),
+        ("model reward.bias_by_rho, 56 values x 150 agents",
+         lambda: reward.bias_by_rho(np.arange(0.0, 5.51, 0.1), n_agents=150, seed=7), None, 3),
+        ("model reward.fit_agent, 4 sessions x 300 trials",
+         lambda: reward.fit_agent(sessions.stimulus, sessions.choice, sessions.reward,
+                                  n_starts=1), None, 3),
+        ("model reward.habenula_block, 24 h at 2 Hz",
+         lambda: reward.habenula_block(course.t_min / 60, course.effect_site_uM, 2.0,
+                                       output_dt_min=5), None, 3),
+    ]
+
+
+def numpy_loop_ms() -> float:
+    """Milliseconds for 300 steps of a few NumPy operations on 1000 numbers (a baseline)."""
+    rng = np.random.default_rng(0)
+    q, u = np.zeros(4000), rng.random((300, 1000))
+    rows = np.arange(1000)
+    t0 = time.perf_counter()
+    for t in range(300):
+        p = 1.0 / (1.0 + np.exp(-(q[:1000] - q[1000:2000])))
+        a = (u[t] >= p).astype(int)
+        idx = 2 * a * 1000 + rows
+        q[idx] += 0.1 * (a - q[idx])
+    return (time.perf_counter() - t0) * 1e3
+
+
 def percentile(values: list[float], q: float) -> float:
     """The q-th percentile (0-100), linear interpolation."""
     s = sorted(values)
@@ -451,6 +504,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="where to write the JSON results (default: _build/bench.json)")
     parser.add_argument("--skip-build", action="store_true", help="skip the builds")
     parser.add_argument("--skip-notebooks", action="store_true", help="skip notebook execution")
+    parser.add_argument("--skip-models", action="store_true",
+                        help="skip the timings of the model entry points")
     parser.add_argument("--callbacks", type=int, default=100,
                         help="redraws per interactive figure (default: 100; 0 to skip)")
     parser.add_argument("--check", action="store_true",
@@ -536,6 +591,24 @@ def main(argv: list[str] | None = None) -> int:
                     seconds = None
                 report(Result(f"notebook {rel}{label}", seconds, "s", base_s,
                               TARGET_CHAPTER_S))
+
+    if not args.skip_models:
+        print("model entry points", flush=True)
+        loop = [numpy_loop_ms() for _ in range(15)]
+        baselines["numpy_loop_ms"] = statistics.median(loop)
+        report(Result("baseline: 300 NumPy steps on 1000 numbers", baselines["numpy_loop_ms"],
+                      "ms", note="median of 15"))
+        for name, call, target, repeats in model_timings():
+            call()                                   # warm caches and imports
+            times = []
+            for _ in range(repeats):
+                t0 = time.perf_counter()
+                call()
+                times.append((time.perf_counter() - t0) * 1e3)
+            report(Result(f"{name} median", statistics.median(times), "ms",
+                          baselines["numpy_loop_ms"], None, note=f"{repeats} calls"))
+            report(Result(f"{name} p95", percentile(times, 95), "ms",
+                          baselines["numpy_loop_ms"], target, note=f"{repeats} calls"))
 
     if args.callbacks > 0:
         print(f"interactive figures ({args.callbacks} redraws each)", flush=True)

@@ -154,6 +154,20 @@ VALID: dict[str, Entry] = {
         bad_shapes={"reward": [lambda: np.zeros(2), lambda: np.zeros((1, 1, 3))]}),
     "reward.low_rho_or_low_epsilon": Entry(dict(rho_low=1.0, n_agents=100, seed=0)),
     "reward.rho_from_gain": Entry(dict(gain=0.5)),
+    "reward.bias_by_rho": Entry(dict(rho=[1.0, 2.0], n_agents=5, seed=0),
+                                bad_shapes={"rho": [lambda: np.ones((2, 2)),
+                                                    lambda: np.ones(0)]}),
+    "reward.habenula_block_schedule": Entry(
+        dict(t_h=[0.0, 0.1], conc_uM=[1.0, 0.0], start_h=[0.0, 0.05], firing_Hz=[1.0, 0.0],
+             output_dt_min=1.0),
+        bad_shapes={"start_h": [lambda: np.array([0.05, 0.0]), lambda: np.array([0.0, 0.2])],
+                    "firing_Hz": [lambda: np.ones(3)]}),
+    "reward.ScheduledBlock.at": Entry(
+        dict(t_h=0.05), of=lambda: rw.habenula_block_schedule([0.0, 0.1], [1.0, 0.0], [0.0],
+                                                              [1.0])),
+    "reward.check_prt_answer": Entry(
+        dict(rich_correct=40, rich_incorrect=10, lean_correct=30, lean_incorrect=20,
+             log_b=0.2, log_d=0.4), signed=frozenset({"log_b", "log_d"})),
     "reward.reward_course": Entry(
         dict(t_h=[0.0, 0.1], conc_uM=[1.0, 0.0], v_rest_mV=-70.0, segment_h=0.05),
         signed=frozenset({"v_rest_mV"}),
@@ -181,6 +195,8 @@ NOT_FUZZED: dict[str, str] = {
     "reward.BiasComparison": "a result container, built by low_rho_or_low_epsilon",
     "reward.RewardCourse": "a result container, built by reward_course",
     "reward.AgentGroups": "a result container, built by agent_groups",
+    "reward.ScheduledBlock": "a result container, built by habenula_block_schedule",
+    "reward.Feedback": "a result container, built by check_prt_answer",
 }
 
 #: (callable, parameter) pairs that do not yet refuse bad input clearly, in modules

@@ -258,3 +258,117 @@ def test_no_coupling_means_no_effect_on_rho():
     link = rw.RewardLinkParams(coupling=0.0)
     c = rw.reward_course([0.0, 1.0, 3.0], [0.0, 1.0, 0.0], link=link)
     assert np.allclose(c.rho, link.rho_max)
+
+
+# --------------------------------------------------------------------------------------
+# Block under a firing schedule
+# --------------------------------------------------------------------------------------
+def test_one_phase_schedule_is_the_plain_block():
+    t = np.linspace(0.0, 2.0, 121)
+    c = 0.5 * np.exp(-t)
+    plain = rw.habenula_block(t, c, 2.0)
+    sched = rw.habenula_block_schedule(t, c, [0.0], [2.0])
+    np.testing.assert_allclose(sched.block, plain.block, atol=1e-12)
+    assert np.all(sched.firing_Hz == 2.0)
+
+
+def test_silence_after_loading_keeps_the_block_and_firing_releases_it():
+    # Load while the drug is there, then wash out: a silent neuron keeps trapped drug
+    # (slow escape), one that fires loses it within minutes.
+    import dataclasses
+    slow = dataclasses.replace(ph.TrappingParams(), escape_per_s=2e-5)
+    t = np.array([0.0, 0.25, 0.2501, 3.0])
+    c = np.array([1.0, 1.0, 0.0, 0.0])
+    silent = rw.habenula_block_schedule(t, c, [0.0, 0.25], [2.0, 0.0], params=slow)
+    firing = rw.habenula_block_schedule(t, c, [0.0, 0.25], [2.0, 2.0], params=slow)
+    loaded = silent.at(0.25)
+    assert loaded > 0.5
+    assert silent.at(3.0) > 0.9 * loaded * np.exp(-2e-5 * 2.75 * 3600) - 0.02
+    assert firing.at(0.35) < 0.05
+    # Times increase, firing recorded per phase, continuity at the change.
+    assert np.all(np.diff(silent.t_h) > 0)
+    assert silent.firing_Hz[0] == 2.0 and silent.firing_Hz[-1] == 0.0
+    assert abs(firing.at(0.25) - silent.at(0.25)) < 1e-9
+
+
+def test_schedules_that_do_not_start_at_zero_or_exceed_the_course_are_refused():
+    t, c = [0.0, 1.0], [1.0, 0.0]
+    with pytest.raises(ValueError, match="start_h"):
+        rw.habenula_block_schedule(t, c, [0.1], [1.0])
+    with pytest.raises(ValueError, match="start_h"):
+        rw.habenula_block_schedule(t, c, [0.0, 1.0], [1.0, 0.0])
+    with pytest.raises(ValueError, match="firing_Hz"):
+        rw.habenula_block_schedule(t, c, [0.0, 0.5], [1.0])
+
+
+# --------------------------------------------------------------------------------------
+# Bias by rho, the vectorised likelihood
+# --------------------------------------------------------------------------------------
+def test_bias_by_rho_rises_with_rho_and_matches_separate_simulations():
+    rho = np.array([0.0, 1.0, 2.0, 4.0])
+    table = rw.bias_by_rho(rho, n_agents=400, seed=3)
+    assert table.shape == (4, 3)
+    assert np.all(np.diff(table[:, -1]) > 0)
+    # Without reward sensitivity, only the instruction acts: no bias (within noise).
+    assert np.all(np.abs(table[0]) < 0.03)
+    # Common random numbers: each row is exactly a separate run with the same seed.
+    for r, row in zip(rho[1:], table[1:], strict=True):
+        sep = rw.simulate_agents(rw.AgentParams(rho=r), n_agents=400, seed=3)
+        np.testing.assert_allclose(row, sep.measures().response_bias.mean(axis=0), atol=1e-12)
+
+
+def test_bias_by_rho_refuses_too_many_agents():
+    with pytest.raises(ValueError, match="n_agents"):
+        rw.bias_by_rho(np.ones(20), n_agents=100_000)
+
+
+def test_vectorised_likelihood_equals_the_plain_one():
+    from ketamodel.reward import agent as ag
+    s = rw.simulate_agents(rw.AgentParams(rho=1.5), n_agents=3, seed=4)
+    arrays = ag._session_arrays(s.stimulus, s.choice, s.reward)
+    x = np.array([rw.AgentParams().fit_space(),
+                  rw.AgentParams(rho=0.5, epsilon=0.02, lam=0.9, q0=0.4).fit_space()])
+    plain = [ag._nll(rw.AgentParams.from_fit_space(row), *arrays) for row in x]
+    np.testing.assert_allclose(ag._nll_many(x, *arrays), plain, rtol=1e-12)
+
+
+# --------------------------------------------------------------------------------------
+# The self-check
+# --------------------------------------------------------------------------------------
+def test_the_self_check_accepts_the_right_answer_and_names_each_mistake():
+    from ketamodel.reward import selfcheck as sc
+    counts = (42, 8, 31, 19)
+    b = float(rw.log_response_bias(*counts))
+    d = float(rw.log_discriminability(*counts))
+    ok = rw.check_prt_answer(*counts, log_b=round(b, 2), log_d=round(d, 2))
+    assert ok.correct and all("correct" in m for m in ok.messages)
+    rc, ri, lc, li = (x + 0.5 for x in counts)
+    cases = {
+        "natural logarithm": 0.5 * np.log(rc * li / (ri * lc)),
+        "factor 1/2": np.log10(rc * li / (ri * lc)),
+        "log d": d,
+        "wrong sign": -b,
+    }
+    for words, wrong in cases.items():
+        fb = rw.check_prt_answer(*counts, log_b=round(wrong, 3), log_d=round(d, 3))
+        assert not fb.correct
+        assert words in fb.messages[0], (words, fb.messages[0])
+        assert "correct" in fb.messages[1]
+    # Without the 0.5: visible with small counts.
+    small = (5, 1, 3, 2)
+    raw = 0.5 * np.log10(5 * 2 / (1 * 3))
+    fb = rw.check_prt_answer(*small, log_b=round(raw, 3),
+                             log_d=round(float(rw.log_discriminability(*small)), 3))
+    assert "0.5 added" in fb.messages[0]
+    # Nothing recognisable: says so, and in which direction.
+    fb = rw.check_prt_answer(*counts, log_b=b + 1.234, log_d=d)
+    assert "too high" in fb.messages[0] and "none of the usual mistakes" in fb.messages[0]
+    assert sc.TOLERANCE < 0.01
+    assert "✅" in ok._repr_markdown_() and "❌" in fb._repr_markdown_()
+
+
+def test_the_self_check_refuses_non_counts():
+    with pytest.raises(ValueError, match="rich_correct"):
+        rw.check_prt_answer(4.5, 1, 1, 1, log_b=0.0, log_d=0.0)
+    with pytest.raises(ValueError, match="log_b"):
+        rw.check_prt_answer(4, 1, 1, 1, log_b=float("nan"), log_d=0.0)

@@ -93,11 +93,12 @@ def burst_requirements(params: reward.HabenulaParams | None = None,
             ax_g.plot(block, reward.rpe_gain(fb, params=dopamine), color=CYCLE[k],
                       ls=LINESTYLES[k])
         ax.legend(loc="upper right", fontsize=8)
-        _finish(ax, "Bursts need NMDA drive and available T-channels",
-                "NMDA block of LHb neurons", "fraction of LHb cells bursting")
+        _finish(ax, "(a) Bursting", "NMDA block of LHb neurons",
+                "fraction of LHb cells bursting")
         ax_g.set_ylim(0, 1.05)
-        _finish(ax_g, "Fewer bursts, a fuller dopamine RPE", "NMDA block of LHb neurons",
-                "RPE gain g")
+        _finish(ax_g, "(b) Dopamine RPE gain", "NMDA block of LHb neurons", "RPE gain g")
+        fig.suptitle("Bursts need NMDA drive and available T-channels; fewer bursts leave "
+                     "a fuller RPE", x=0.01, ha="left", fontweight="bold", fontsize=11)
     return fig
 
 
@@ -185,7 +186,7 @@ def fit_comparison(observed: Mapping[str, np.ndarray],
         ax.axhline(0.0, color=PALETTE["grey"], lw=0.8)
         ax.set_xticks(np.arange(1, len(next(iter(observed.values()))) + 1))
         ax.legend(loc="upper left", fontsize=8)
-        _finish(ax, "The fitted parameters reproduce each participant's path",
+        _finish(ax, "Fitted agents follow each path: flat for low ρ, climbing for low ε",
                 "block of 100 trials", "response bias, log b")
     return fig
 
@@ -202,7 +203,8 @@ def reward_time_course(course: reward.RewardCourse, groups: reward.AgentGroups) 
                 label="fraction bursting")
         ax.set_ylim(0, None)
         ax.legend(loc="upper right", fontsize=8)
-        _finish(ax, "Block removes bursts for hours, and ρ follows", None, "fraction")
+        _finish(ax, "Block halves the bursts at its peak; ρ follows the block", None,
+                "fraction")
         ax_r.plot(course.t_h, course.rho, color=PALETTE["blue"], label="depressed, with ketamine")
         ax_r.axhline(groups.healthy.rho, color=PALETTE["green"], ls=":",
                      label=f"healthy, ρ = {groups.healthy.rho:.2f}")
