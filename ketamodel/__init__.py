@@ -5,15 +5,28 @@ One module per level of the unified model of the book:
 - :mod:`ketamodel.pharmacology` — dose → concentration → NMDA receptor block
 - :mod:`ketamodel.circuits` — NMDA block → excitation/inhibition balance
 - :mod:`ketamodel.reward` — LHb bursts → dopamine → reward learning (the PRT agent)
+- :mod:`ketamodel.plasticity` — surge and resting block → BDNF → mTORC1 → spines; the
+  plasticity window
 
 Support modules: :mod:`ketamodel.params` (parameters with units and sources),
 :mod:`ketamodel.provenance` (the table of every parameter),
 :mod:`ketamodel.units`, :mod:`ketamodel.plotting`, :mod:`ketamodel.widgets`.
 """
 
-from . import circuits, params, pharmacology, plotting, provenance, reward, units, widgets
+from . import (
+    circuits,
+    params,
+    pharmacology,
+    plasticity,
+    plotting,
+    provenance,
+    reward,
+    units,
+    widgets,
+)
 
 __all__ = [
-    "circuits", "params", "pharmacology", "plotting", "provenance", "reward", "units", "widgets",
+    "circuits", "params", "pharmacology", "plasticity", "plotting", "provenance", "reward",
+    "units", "widgets",
 ]
 __version__ = "0.1.0"

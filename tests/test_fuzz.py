@@ -37,6 +37,7 @@ from hypothesis import strategies as st
 
 from ketamodel import circuits, provenance
 from ketamodel import pharmacology as ph
+from ketamodel import plasticity as pl
 from ketamodel import reward as rw
 
 
@@ -149,6 +150,12 @@ VALID: dict[str, Entry] = {
     "reward.neg_log_likelihood": Entry(
         dict(params=rw.AgentParams(), stimulus=[0, 1, 1], choice=[0, 1, 0], reward=[1, 0, 0]),
         bad_shapes={"choice": [lambda: np.zeros(2), lambda: np.zeros((1, 1, 3))]}),
+    "reward.likelihood_surface": Entry(
+        dict(stimulus=[[0, 1, 1]], choice=[[0, 1, 0]], reward=[[1, 0, 0]], rho=[1.0, 2.0],
+             epsilon=[0.1, 0.2]),
+        bad_shapes={"rho": [lambda: np.ones((2, 2))], "epsilon": [lambda: np.ones((2, 2))]}),
+    "reward.recover": Entry(dict(params=rw.AgentParams(), n_participants=2, n_sessions=1,
+                                 rho=[1.0, 2.0], epsilon=[0.1, 0.2], seed=0)),
     "reward.fit_agent": Entry(
         dict(stimulus=[0, 1, 1], choice=[0, 1, 0], reward=[1, 0, 0], n_starts=1, seed=0),
         bad_shapes={"reward": [lambda: np.zeros(2), lambda: np.zeros((1, 1, 3))]}),
@@ -179,6 +186,36 @@ VALID: dict[str, Entry] = {
         dict(course=rw.reward_course([0.0, 0.1], [1.0, 0.0]), t_after_h=0.05)),
     "reward.RewardCourse.rho_at": Entry(
         dict(t_h=0.05), of=lambda: rw.reward_course([0.0, 0.1], [1.0, 0.0])),
+    # plasticity
+    "plasticity.PlasticityParams.scaled": Entry(dict(factor=2.0), of=pl.PlasticityParams),
+    "plasticity.cascade_matrices": Entry(dict(ablate_spine_formation=False)),
+    "plasticity.check_course": Entry(
+        dict(t_h=[0.0, 1.0], occupancy=[0.5, 0.0], norketamine_ng_per_mL=[1.0, 0.0]),
+        bad_shapes={"t_h": [lambda: np.zeros((2, 1)), lambda: 2.0],
+                    "occupancy": [lambda: np.full(3, 0.5), lambda: np.full((2, 1), 0.5)],
+                    "norketamine_ng_per_mL": [lambda: np.ones(3)]}),
+    "plasticity.surge_of": Entry(dict(occupancy=0.5)),
+    "plasticity.simulate_course": Entry(
+        dict(t_h=[0.0, 1.0], occupancy=[0.5, 0.0], norketamine_ng_per_mL=[1.0, 0.0],
+             ablate_spine_formation=False, hnk_route=True),
+        bad_shapes={"t_h": [lambda: np.zeros((2, 1))], "occupancy": [lambda: np.ones(3)],
+                    "norketamine_ng_per_mL": [lambda: np.ones(3)]}),
+    "plasticity.PlasticityCourse.at": Entry(
+        dict(t_h=0.5, name="window"), of=lambda: pl.simulate_course([0.0, 1.0], [0.5, 0.0])),
+    "plasticity.PlasticityCourse.window_at": Entry(
+        dict(t_h=0.5), of=lambda: pl.simulate_course([0.0, 1.0], [0.5, 0.0])),
+    "plasticity.simulate": Entry(
+        dict(doses=ph.standard_infusion(), t_end_h=2.0, ablate_spine_formation=False,
+             hnk_route=False, coarse_step_h=0.5)),
+    "plasticity.window_function": Entry(
+        dict(course=pl.simulate_course([0.0, 1.0], [0.5, 0.0]))),
+    "plasticity.window_interval": Entry(
+        dict(course=pl.simulate_course([0.0, 1.0], [0.5, 0.0]), threshold=1.5)),
+    "plasticity.open_hours": Entry(
+        dict(course=pl.simulate_course([0.0, 1.0], [0.5, 0.0]), threshold=1.5)),
+    "plasticity.conclusions": Entry(dict()),
+    "plasticity.ordering_kept": Entry(dict()),
+    "plasticity.time_scale_orderings": Entry(dict(factors=[2.0])),
 }
 
 #: Public callables that take input but are not fuzzed, each with the reason.
@@ -196,7 +233,13 @@ NOT_FUZZED: dict[str, str] = {
     "reward.RewardCourse": "a result container, built by reward_course",
     "reward.AgentGroups": "a result container, built by agent_groups",
     "reward.ScheduledBlock": "a result container, built by habenula_block_schedule",
+    "reward.LikelihoodSurface": "a result container, built by likelihood_surface",
     "reward.Feedback": "a result container, built by check_prt_answer",
+    "plasticity.PlasticityCourse": "a result container, built by simulate_course",
+    "plasticity.WindowFunction": "the window of a course as a callable, built by "
+                                 "window_function",
+    "plasticity.Conclusions": "a result container, built by conclusions",
+    "plasticity.OrderingRow": "a result container, built by time_scale_orderings",
 }
 
 #: (callable, parameter) pairs that do not yet refuse bad input clearly, in modules

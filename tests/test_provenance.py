@@ -31,6 +31,11 @@ ALLOWED_LITERALS = {
     "pharmacology/kinetics": {"_N_STATES"},  # the number of state variables, not a quantity
     "pharmacology/trapping": {"MAX_PERIODS"},  # a computing budget, not a quantity
     "plotting/style": {"LINESTYLES", "STYLE"},  # presentation: dash patterns, font sizes, dpi
+    # presentation: the explorer's time span, agents per group and grid of rho
+    "plotting/reward": {"_EXPLORER_T_END_H", "_EXPLORER_AGENTS", "_EXPLORER_RHO"},
+    # numerics: finite-difference step, the box and grids searched by the fits
+    "reward/agent": {"_FD_STEP", "_BOUNDS", "_RHO_GRID", "_EPSILON_GRID"},
+    "reward/selfcheck": {"TOLERANCE"},  # marking: how close an answer must be
 }
 
 

@@ -24,8 +24,9 @@ from .pharmacology import (
 )
 from .reward import (
     burst_requirements,
-    fit_comparison,
     habenula_block_courses,
+    likelihood_surfaces,
+    recovery,
     reward_circuit,
     reward_explorer,
     reward_time_course,
@@ -34,9 +35,10 @@ from .reward import (
 from .style import CYCLE, LINESTYLES, PALETTE, STYLE, BookFigure, new_figure, style
 
 __all__ = [
-    "CYCLE", "LEVELS", "LINESTYLES", "PALETTE", "STYLE", "BookFigure", "burst_requirements",
-    "circuit_explorer", "compare", "concentration", "excitation_time_course", "fit_comparison",
-    "habenula_block_courses", "inverted_u", "mg_block", "model_overview", "new_figure",
-    "nmda_share_map", "occupancy_assumptions", "pk_explorer", "reward_circuit",
-    "reward_explorer", "reward_time_course", "rho_or_epsilon", "style", "trapping",
+    "BookFigure", "CYCLE", "LEVELS", "LINESTYLES", "PALETTE", "STYLE", "burst_requirements",
+    "circuit_explorer", "compare", "concentration", "excitation_time_course",
+    "habenula_block_courses", "inverted_u", "likelihood_surfaces", "mg_block",
+    "model_overview", "new_figure", "nmda_share_map", "occupancy_assumptions", "pk_explorer",
+    "recovery", "reward_circuit", "reward_explorer", "reward_time_course", "rho_or_epsilon",
+    "style", "trapping",
 ]

@@ -17,14 +17,15 @@ from .style import CYCLE, LINESTYLES, PALETTE, _finish, new_figure, style
 # The circuit
 # --------------------------------------------------------------------------------------
 def reward_circuit() -> Figure:
-    """The circuit of the chapter: ketamine → LHb (NMDA, T-type, Kir4.1) → RMTg → VTA → reward."""
+    """The chapter's circuit: ketamine → LHb (NMDA, T-type, Kir4.1) → RMTg → VTA → reward."""
     boxes = {
         "astro": ((0.2, 3.3), "astrocyte\nKir4.1 ↑ in depression\n→ rest hyperpolarised",
                   PALETTE["grey"]),
         "lhb": ((3.55, 3.3), "lateral habenula (LHb)\nbursts need NMDA\nand T-type Ca²⁺ channels",
                 PALETTE["vermillion"]),
         "rmtg": ((6.9, 3.3), "RMTg\nGABA neurons", PALETTE["purple"]),
-        "vta": ((6.9, 0.6), "VTA dopamine\nreward prediction\nerror δ", PALETTE["blue"]),
+        "vta": ((6.9, 0.6), "VTA dopamine\nresponse to reward\n(prediction error δ)",
+                PALETTE["blue"]),
         "learn": ((3.55, 0.6), "reward learning\nρ scales the reward\n(PRT response bias)",
                   PALETTE["green"]),
         "ket": ((0.2, 0.6), "ketamine\nblocks (and is trapped in)\nNMDA channels",
@@ -61,13 +62,13 @@ def reward_circuit() -> Figure:
             ax.text((start[0] + end[0]) / 2 + offset[0], (start[1] + end[1]) / 2 + offset[1],
                     label, ha="center", va="bottom", fontsize=8, color=colour)
 
-        arrow("astro", "lhb", "K⁺", PALETTE["grey"])
+        arrow("astro", "lhb", "K⁺ uptake", PALETTE["grey"])
         arrow("lhb", "rmtg", "glutamate", PALETTE["vermillion"])
         arrow("rmtg", "vta", "inhibits", PALETTE["purple"], "-[",
               offset=(0.55, -0.1))
         arrow("vta", "learn", "dopamine", PALETTE["blue"])
         arrow("ket", "lhb", "blocks bursts", PALETTE["orange"], "-[", offset=(-0.45, -0.1))
-        ax.set_title("Bursts in the habenula silence dopamine's reward signal; ketamine "
+        ax.set_title("Habenular bursts shrink dopamine's response to reward; ketamine "
                      "blocks the bursts", loc="left")
     return fig
 
@@ -105,7 +106,8 @@ def burst_requirements(params: reward.HabenulaParams | None = None,
 # --------------------------------------------------------------------------------------
 # Trapping block in the habenula
 # --------------------------------------------------------------------------------------
-def habenula_block_courses(courses: Mapping[str, reward.HabenulaBlock], *,
+def habenula_block_courses(courses: Mapping[str, reward.HabenulaBlock | reward.ScheduledBlock],
+                           *,
                            conc: tuple[np.ndarray, np.ndarray] | None = None,
                            title: str = "NMDA block of LHb neurons",
                            log_time: bool = False) -> Figure:
@@ -113,9 +115,11 @@ def habenula_block_courses(courses: Mapping[str, reward.HabenulaBlock], *,
 
     Parameters
     ----------
-    courses : mapping of label → HabenulaBlock
-    conc : (t_h, conc_uM), optional
-        The concentration that drove them, drawn on a second axis.
+    courses : dict
+        Label → a :class:`~ketamodel.reward.block.HabenulaBlock` or
+        :class:`~ketamodel.reward.block.ScheduledBlock`.
+    conc : tuple, optional
+        ``(t_h, conc_uM)``: the concentration that drove them, drawn on a second axis.
     title : str
     log_time : bool
         A logarithmic time axis (from the first positive time).
@@ -147,7 +151,13 @@ def habenula_block_courses(courses: Mapping[str, reward.HabenulaBlock], *,
 # The PRT and the agent
 # --------------------------------------------------------------------------------------
 def rho_or_epsilon(comparison: reward.BiasComparison) -> Figure:
-    """Response bias per block: reference agents, low ρ and a low ε matched on the last block."""
+    """Response bias per block: reference agents, low ρ and a low ε matched on the last block.
+
+    Parameters
+    ----------
+    comparison : BiasComparison
+        From :func:`~ketamodel.reward.agent.low_rho_or_low_epsilon`.
+    """
     c = comparison
     blocks = c.block + 1
     with style():
@@ -165,29 +175,83 @@ def rho_or_epsilon(comparison: reward.BiasComparison) -> Figure:
     return fig
 
 
-def fit_comparison(observed: Mapping[str, np.ndarray],
-                   predicted: Mapping[str, np.ndarray]) -> Figure:
-    """Observed response bias per block (markers) against the fitted agents' (lines).
+def _plain_log_ticks(ax: mpl.axes.Axes, x: bool = True) -> None:
+    """Tick labels of logarithmic axes as plain numbers (0.01, 2, 10), not powers of ten."""
+    fmt = mpl.ticker.FuncFormatter(lambda v, _: f"{v:g}")
+    for axis in ((ax.xaxis, ax.yaxis) if x else (ax.yaxis,)):
+        axis.set_major_formatter(fmt)
+        axis.set_minor_formatter(mpl.ticker.NullFormatter())
+
+
+def likelihood_surfaces(surfaces: Mapping[str, reward.LikelihoodSurface],
+                        true: Mapping[str, reward.AgentParams]) -> Figure:
+    """One panel per participant: the likelihood over ρ and ε, its best point and the truth.
 
     Parameters
     ----------
-    observed, predicted : mapping of label → array (n_blocks,)
-        Same labels: a participant's mean log b per block, and that of agents
-        simulated with the parameters fitted to the participant.
+    surfaces : dict
+        Label → a :class:`~ketamodel.reward.agent.LikelihoodSurface` of one participant.
+    true : dict
+        Label → the parameters that made that participant's choices.
     """
     with style():
-        fig, ax = new_figure(figsize=(6.6, 3.8))
-        for k, label in enumerate(observed):
-            y = np.asarray(observed[label])
-            blocks = np.arange(1, y.size + 1)
-            ax.plot(blocks, y, "o", color=CYCLE[k], ms=7, label=f"{label}: data")
-            ax.plot(blocks, np.asarray(predicted[label]), color=CYCLE[k], ls=LINESTYLES[k],
-                    label=f"{label}: fitted agents")
-        ax.axhline(0.0, color=PALETTE["grey"], lw=0.8)
-        ax.set_xticks(np.arange(1, len(next(iter(observed.values()))) + 1))
-        ax.legend(loc="upper left", fontsize=8)
-        _finish(ax, "Fitted agents follow each path: flat for low ρ, climbing for low ε",
-                "block of 100 trials", "response bias, log b")
+        fig, axes = new_figure(1, len(surfaces), figsize=(4.2 * len(surfaces), 3.9))
+        axes = np.atleast_1d(axes)
+        for ax, (label, surf) in zip(axes, surfaces.items(), strict=True):
+            delta = surf.nll[0] - surf.nll[0].min()
+            levels = [0, 1, 2, 4, 8, 16, 32]
+            cs = ax.contourf(surf.epsilon, surf.rho, delta, levels=levels, cmap="viridis_r",
+                             extend="max")
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            ax.plot(surf.best_epsilon[0], surf.best_rho[0], "o", color=PALETTE["vermillion"],
+                    ms=8, label="best fit")
+            t = true[label]
+            ax.plot(t.epsilon, t.rho, "*", color="white", mec="black", ms=13, label="truth")
+            ax.legend(loc="upper right", fontsize=8, frameon=True, framealpha=0.9)
+            _plain_log_ticks(ax)
+            ax.grid(False)
+            _finish(ax, label, "learning rate ε", "reward sensitivity ρ")
+        fig.colorbar(cs, ax=axes.tolist(), label="−log likelihood above the best")
+        fig.suptitle("Each participant's likelihood over ρ and ε: low ρ and low ε sit apart",
+                     x=0.01, ha="left", fontweight="bold", fontsize=11)
+    return fig
+
+
+def recovery(results: Mapping[str, reward.LikelihoodSurface],
+             true: Mapping[str, reward.AgentParams]) -> Figure:
+    """Estimated ρ and ε of simulated participants, one column per group, against the truth.
+
+    Parameters
+    ----------
+    results : dict
+        Label → a :class:`~ketamodel.reward.agent.LikelihoodSurface` of a group
+        (:func:`~ketamodel.reward.agent.recover`).
+    true : dict
+        Label → the generating parameters of that group.
+    """
+    labels = list(results)
+    rng = np.random.default_rng(0)
+    with style():
+        fig, (ax_r, ax_e) = new_figure(1, 2, figsize=(9.0, 3.9))
+        for k, label in enumerate(labels):
+            res, t = results[label], true[label]
+            jitter = k + 0.12 * rng.standard_normal(res.best_rho.size)
+            colour = CYCLE[k % len(CYCLE)]
+            ax_r.plot(jitter, res.best_rho, "o", color=colour, alpha=0.7, ms=5)
+            ax_r.plot([k - 0.35, k + 0.35], [t.rho] * 2, color=PALETTE["black"], lw=2)
+            ax_e.plot(jitter, res.best_epsilon, "o", color=colour, alpha=0.7, ms=5)
+            ax_e.plot([k - 0.35, k + 0.35], [t.epsilon] * 2, color=PALETTE["black"], lw=2)
+        for ax in (ax_r, ax_e):
+            ax.set_yscale("log")
+            _plain_log_ticks(ax, x=False)
+            ax.set_xticks(range(len(labels)))
+            ax.set_xticklabels(labels, fontsize=8)
+            ax.grid(axis="x", visible=False)
+        _finish(ax_r, "(a) Estimated ρ (black: truth)", None, "reward sensitivity ρ")
+        _finish(ax_e, "(b) Estimated ε (black: truth)", None, "learning rate ε")
+        fig.suptitle("One session separates the groups on average; single estimates scatter",
+                     x=0.01, ha="left", fontweight="bold", fontsize=11)
     return fig
 
 

@@ -33,6 +33,9 @@ carry units):
   (``response_bias``, ``discriminability``).
 - ``simulate_agents(params, *, n_agents, seed)`` → :class:`~ketamodel.reward.agent.AgentSession`;
   ``fit_agent(stimulus, choice, reward)`` → :class:`~ketamodel.reward.agent.AgentFit`;
+  ``likelihood_surface(stimulus, choice, reward)`` (many participants over a grid of ρ
+  and ε in one run) and ``recover(params)`` (simulate, then estimate) →
+  :class:`~ketamodel.reward.agent.LikelihoodSurface`;
   ``low_rho_or_low_epsilon(rho_low)`` → :class:`~ketamodel.reward.agent.BiasComparison`;
   ``bias_by_rho(rho)`` → mean response bias per block at each ρ (one vectorised run).
 - ``reward_course(t_h, conc_uM, *, v_rest_mV)`` and
@@ -56,10 +59,13 @@ from .agent import (
     AgentParams,
     AgentSession,
     BiasComparison,
+    LikelihoodSurface,
     bias_by_rho,
     fit_agent,
+    likelihood_surface,
     low_rho_or_low_epsilon,
     neg_log_likelihood,
+    recover,
     simulate_agents,
 )
 from .block import HabenulaBlock, ScheduledBlock, habenula_block, habenula_block_schedule
@@ -93,11 +99,12 @@ from .selfcheck import Feedback, check_prt_answer
 
 __all__ = [
     "AgentFit", "AgentGroups", "AgentParams", "AgentSession", "BiasComparison",
-    "DopamineParams", "Feedback", "HabenulaBlock", "HabenulaParams", "PRTDesign",
-    "PRTMeasures", "PRTSequence", "RewardCourse", "RewardLinkParams", "ScheduledBlock",
-    "agent_groups", "bias_by_rho", "burst_fraction", "check_prt_answer", "dopamine_rpe",
-    "firing_rate", "fit_agent", "habenula_block", "habenula_block_schedule", "ketamine_reward",
-    "log_discriminability", "log_response_bias", "low_rho_or_low_epsilon",
-    "neg_log_likelihood", "nmda_drive_factor", "prt_measures", "reward_course",
-    "rho_from_gain", "rpe_gain", "simulate_agents", "t_availability", "trial_sequence",
+    "DopamineParams", "Feedback", "HabenulaBlock", "HabenulaParams", "LikelihoodSurface",
+    "PRTDesign", "PRTMeasures", "PRTSequence", "RewardCourse", "RewardLinkParams",
+    "ScheduledBlock", "agent_groups", "bias_by_rho", "burst_fraction", "check_prt_answer",
+    "dopamine_rpe", "firing_rate", "fit_agent", "habenula_block", "habenula_block_schedule",
+    "ketamine_reward", "likelihood_surface", "log_discriminability", "log_response_bias",
+    "low_rho_or_low_epsilon", "neg_log_likelihood", "nmda_drive_factor", "prt_measures",
+    "recover", "reward_course", "rho_from_gain", "rpe_gain", "simulate_agents",
+    "t_availability", "trial_sequence",
 ]

@@ -39,6 +39,7 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -47,6 +48,7 @@ from scipy.special import expit, logit
 
 from ..params import (
     check_array,
+    check_instance,
     check_integer,
     check_params,
     check_scalar,
@@ -104,6 +106,9 @@ class AgentSession:
         Probability the agent gave the "rich" response on each trial, 0-1.
     block : ndarray of int
         Block of each trial, shape (n_trials,).
+    q0_on_rich : ndarray of bool
+        Per agent: whether the initial value :math:`q_0` sits on the rich response
+        (the key that carries it is the rich one) or on the lean one.
     """
 
     stimulus: np.ndarray
@@ -111,6 +116,7 @@ class AgentSession:
     reward: np.ndarray
     p_rich: np.ndarray
     block: np.ndarray
+    q0_on_rich: np.ndarray
 
     def measures(self):
         """Response bias and discriminability per agent and block.
@@ -120,11 +126,33 @@ class AgentSession:
         return prt_measures(self.stimulus, self.choice, self.block)
 
 
-def _initial_q(n: int, p: AgentParams) -> np.ndarray:
-    """Q at the start, flat: entry ``(2 a + s) * n + agent``; q0 on the "rich" response (a = 0)."""
+def _initial_q(n: int, p: AgentParams, on_rich: np.ndarray) -> np.ndarray:
+    """Q at the start, flat: entry ``(2 a + s) * n + agent``; q0 on one response in both states.
+
+    ``on_rich`` (n,) says, per agent, whether that response is the rich one (a = 0).
+    """
     q = np.zeros(4 * n)
-    q[:2 * n] = p.q0
+    q[:n] = q[n:2 * n] = np.where(on_rich, p.q0, 0.0)
+    q[2 * n:3 * n] = q[3 * n:] = np.where(on_rich, 0.0, p.q0)
     return q
+
+
+def _counterbalanced(n: int) -> np.ndarray:
+    """Half the agents with q0 on the rich response, half on the lean one (alternating)."""
+    return np.arange(n) % 2 == 0
+
+
+def _on_rich(name: str, value: Any, shape: tuple[int, ...]) -> np.ndarray:
+    """Flags of the given shape from True, False, or an array of booleans or 0/1."""
+    if isinstance(value, bool | np.bool_):
+        return np.full(shape, bool(value))
+    raw = np.asarray(value) if isinstance(value, np.ndarray | list | tuple) else None
+    a = raw.astype(float) if raw is not None and raw.dtype == bool else check_array(
+        name, value, high=1.0)
+    if a.shape != shape or np.any((a != 0) & (a != 1)):
+        raise ValueError(f"{name} must be True, False or 0/1 flags of shape {shape} (one per "
+                         f"session), got shape {a.shape}")
+    return a.astype(bool)
 
 
 def _preference(q: np.ndarray, rich: np.ndarray, n: int, p: AgentParams,
@@ -139,6 +167,7 @@ def _preference(q: np.ndarray, rich: np.ndarray, n: int, p: AgentParams,
 
 def simulate_agents(params: AgentParams | None = None, *, n_agents: int = 1000,
                     sequence: PRTSequence | None = None, design: PRTDesign | None = None,
+                    counterbalance: bool = True,
                     seed: int | np.random.Generator = 0) -> AgentSession:
     """Simulate ``n_agents`` agents with the same parameters in the PRT.
 
@@ -153,6 +182,11 @@ def simulate_agents(params: AgentParams | None = None, *, n_agents: int = 1000,
         sequence drawn from ``seed``, 3 blocks × 100 trials).
     design : PRTDesign, optional
         Reward probabilities.
+    counterbalance : bool
+        The initial value :math:`q_0` sits on one fixed key, and which stimulus is
+        rich is counterbalanced across participants, as in the task and in the
+        toolbox's surrogate data: with True (default) every other agent has
+        :math:`q_0` on the rich response; with False all do.
     seed : int or numpy.random.Generator
         Seed (whole number >= 0) or generator; same seed, same choices.
 
@@ -163,6 +197,8 @@ def simulate_agents(params: AgentParams | None = None, *, n_agents: int = 1000,
     p = params_or_default("params", params, AgentParams)
     d = params_or_default("design", design, PRTDesign)
     n = check_integer("n_agents", n_agents, low=1, high=1_000_000)
+    cb = check_instance("counterbalance", counterbalance, bool)
+    on_rich = _counterbalanced(n) if cb else np.ones(n, dtype=bool)
     rng = _make_rng(seed)
     seq = trial_sequence(rng) if sequence is None else params_or_default(
         "sequence", sequence, PRTSequence)
@@ -174,18 +210,19 @@ def simulate_agents(params: AgentParams | None = None, *, n_agents: int = 1000,
     n_trials = stim.shape[1]
     u_choice = rng.random((n_trials, n))
     u_reward = rng.random((n_trials, n))
-    p_rich, choice, reward = _run(p, None, stim, u_choice, u_reward, d)
+    p_rich, choice, reward = _run(p, None, stim, u_choice, u_reward, d, on_rich)
     return AgentSession(stimulus=np.array(stim), choice=choice.T.copy(), reward=reward.T.copy(),
-                        p_rich=p_rich.T.copy(), block=seq.block)
+                        p_rich=p_rich.T.copy(), block=seq.block, q0_on_rich=on_rich)
 
 
 def _run(p: AgentParams, rho: np.ndarray | None, stim: np.ndarray, u_choice: np.ndarray,
-         u_reward: np.ndarray, d: PRTDesign) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+         u_reward: np.ndarray, d: PRTDesign, on_rich: np.ndarray
+         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The trial loop: ``stim`` (agents, trials), uniforms (trials, agents); ρ per agent."""
     n, n_trials = stim.shape
     p_reward = np.array([d.p_reward_rich, d.p_reward_lean])
     rows = np.arange(n)
-    q = _initial_q(n, p)
+    q = _initial_q(n, p, on_rich)
     stim_t = np.ascontiguousarray(stim.T)
     rich_t = stim_t == 0
     p_rich = np.empty((n_trials, n))
@@ -209,7 +246,9 @@ def bias_by_rho(rho: ArrayLike, *, base: AgentParams | None = None, n_agents: in
     All values of ρ are simulated in one vectorised run, with *common random
     numbers*: the same trial sequence and the same uniform draws for the
     agents of every ρ, so that the curve against ρ is smooth and differences
-    come from ρ alone.
+    come from ρ alone. The agents of each ρ are counterbalanced as in
+    :func:`~ketamodel.reward.agent.simulate_agents`, so a row equals
+    ``simulate_agents`` with the same seed and ``n_agents``.
 
     Parameters
     ----------
@@ -240,7 +279,8 @@ def bias_by_rho(rho: ArrayLike, *, base: AgentParams | None = None, n_agents: in
     u_choice = np.tile(rng.random((n_trials, n)), (1, r.size))
     u_reward = np.tile(rng.random((n_trials, n)), (1, r.size))
     stim = np.broadcast_to(seq.stimulus, (r.size * n, n_trials))
-    _, choice, _ = _run(b, np.repeat(r, n), stim, u_choice, u_reward, PRTDesign())
+    _, choice, _ = _run(b, np.repeat(r, n), stim, u_choice, u_reward, PRTDesign(),
+                        np.tile(_counterbalanced(n), r.size))
     m = prt_measures(stim, choice.T, seq.block)
     return m.response_bias.reshape(r.size, n, -1).mean(axis=1)
 
@@ -262,53 +302,54 @@ def _session_arrays(stimulus: ArrayLike, choice: ArrayLike, reward: ArrayLike
     return arrays[0], arrays[1], arrays[2]
 
 
-def _nll(p: AgentParams, stim: np.ndarray, choice: np.ndarray, reward: np.ndarray) -> float:
-    n, n_trials = stim.shape
-    rows = np.arange(n)
-    q = _initial_q(n, p)
-    total = 0.0
-    sign = 1 - 2 * choice.T                  # +1 for the rich response, -1 for the lean one
-    stim_t, choice_t, reward_t = stim.T, choice.T, reward.T
-    rich_t = stim_t == 0
+def _nll_batch(x: np.ndarray, stim: np.ndarray, choice: np.ndarray, reward: np.ndarray,
+               on_rich: np.ndarray) -> np.ndarray:
+    """Negative log-likelihoods, vectorised over points and participants.
+
+    ``x`` (k, P, 5): k points of the fit space for each of P participants;
+    ``stim``, ``choice``, ``reward`` (P, S, T) and ``on_rich`` (P, S). Returns (k, P):
+    each participant's sessions summed.
+    """
+    k, n_p = x.shape[:2]
+    n_s, n_trials = stim.shape[1:]
+    n = n_p * n_s
+    rep = np.repeat(x, n_s, axis=1)              # (k, n, 5): one row per session
+    rho, gamma = np.exp(rep[..., 0]), np.exp(rep[..., 1])
+    eps = np.clip(expit(rep[..., 2]), 1e-12, 1 - 1e-12)
+    lam = np.clip(expit(rep[..., 3]), 0.0, 1 - 1e-12)
+    q0 = np.clip(rep[..., 4], -10.0, 10.0)
+    st, ch, rw_ = (a.reshape(n, n_trials) for a in (stim, choice, reward))
+    flag = on_rich.reshape(n)
+    q = np.zeros((4, k, n))                      # Q(a, s) at index 2 a + s
+    q[0] = q[1] = np.where(flag, q0, 0.0)
+    q[2] = q[3] = np.where(flag, 0.0, q0)
+    cols = np.arange(n)
+    total = np.zeros((k, n))
     for t in range(n_trials):
-        pref = _preference(q, rich_t[t], n, p)
-        total += float(np.sum(np.logaddexp(0.0, -sign[t] * pref)))      # -log p(a)
-        idx = (2 * choice_t[t] + stim_t[t]) * n + rows
-        q[idx] += p.epsilon * (reward_t[t] - q[idx])
-    return total
+        rich = st[:, t] == 0
+        here = np.where(rich, q[0] - q[2], q[1] - q[3])
+        other = np.where(rich, q[1] - q[3], q[0] - q[2])
+        pref = rho * (lam * here + (1.0 - lam) * other) + np.where(rich, gamma, -gamma)
+        total += np.logaddexp(0.0, -(1 - 2 * ch[:, t]) * pref)      # -log p(choice)
+        idx = 2 * ch[:, t] + st[:, t]
+        old = q[idx, :, cols]                    # (n, k)
+        q[idx, :, cols] = old + eps.T * (rw_[:, t][:, None] - old)
+    return total.reshape(k, n_p, n_s).sum(axis=2)
+
+
+def _nll(p: AgentParams, stim: np.ndarray, choice: np.ndarray, reward: np.ndarray,
+         on_rich: np.ndarray) -> float:
+    """Negative log-likelihood of one participant's sessions (S, T) at ``p``."""
+    x = p.fit_space()[None, None, :]
+    return float(_nll_batch(x, stim[None], choice[None], reward[None], on_rich[None])[0, 0])
 
 
 #: Step of the forward differences that give the likelihood's gradient (fit space).
 _FD_STEP = 1e-6
 
 
-def _nll_many(x: np.ndarray, stim: np.ndarray, choice: np.ndarray,
-              reward: np.ndarray) -> np.ndarray:
-    """:func:`_nll` at each row of ``x`` (k, 5 points of the fit space), vectorised over rows."""
-    rho, gamma = np.exp(x[:, 0])[:, None], np.exp(x[:, 1])[:, None]
-    eps = np.clip(expit(x[:, 2]), 1e-12, 1 - 1e-12)[:, None]
-    lam = np.clip(expit(x[:, 3]), 0.0, 1 - 1e-12)[:, None]
-    q0 = np.clip(x[:, 4], -10.0, 10.0)
-    k, (n, n_trials) = x.shape[0], stim.shape
-    q = np.zeros((4, k, n))                     # Q(a, s) at index 2 a + s
-    q[0], q[1] = q0[:, None], q0[:, None]
-    cols = np.arange(n)
-    total = np.zeros(k)
-    for t in range(n_trials):
-        rich = stim[:, t] == 0
-        here = np.where(rich, q[0] - q[2], q[1] - q[3])
-        other = np.where(rich, q[1] - q[3], q[0] - q[2])
-        pref = rho * (lam * here + (1.0 - lam) * other) + np.where(rich, gamma, -gamma)
-        sign = 1 - 2 * choice[:, t]
-        total += np.logaddexp(0.0, -sign * pref).sum(axis=1)
-        idx = 2 * choice[:, t] + stim[:, t]
-        old = q[idx, :, cols]                   # (n, k)
-        q[idx, :, cols] = old + eps.T * (reward[:, t][:, None] - old)
-    return total
-
-
 def neg_log_likelihood(params: AgentParams, stimulus: ArrayLike, choice: ArrayLike,
-                       reward: ArrayLike) -> float:
+                       reward: ArrayLike, *, q0_on_rich: bool | ArrayLike = True) -> float:
     """Negative log-likelihood of the choices of one or more sessions (each starts afresh).
 
     Parameters
@@ -316,9 +357,13 @@ def neg_log_likelihood(params: AgentParams, stimulus: ArrayLike, choice: ArrayLi
     params : AgentParams
     stimulus, choice, reward : array_like
         0/1 codes, shape (n_sessions, n_trials) or (n_trials,).
+    q0_on_rich : bool or array_like
+        Whether :math:`q_0` sits on the rich response, for all sessions or per
+        session (e.g. ``AgentSession.q0_on_rich``).
     """
     p = params_or_default("params", params, AgentParams)
-    return _nll(p, *_session_arrays(stimulus, choice, reward))
+    stim, ch, rew = _session_arrays(stimulus, choice, reward)
+    return _nll(p, stim, ch, rew, _on_rich("q0_on_rich", q0_on_rich, (stim.shape[0],)))
 
 
 @dataclass(frozen=True)
@@ -343,54 +388,237 @@ class AgentFit:
     n_trials: int
 
 
-def fit_agent(stimulus: ArrayLike, choice: ArrayLike, reward: ArrayLike, *,
-              n_starts: int = 3, seed: int | np.random.Generator = 0) -> AgentFit:
-    r"""Maximum-likelihood estimate of the agent's parameters from PRT choices.
+def _participant_arrays(stimulus: ArrayLike, choice: ArrayLike, reward: ArrayLike
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Arrays of shape (n_participants, n_sessions, n_trials); 2-D means one session each."""
+    arrays = []
+    for name, value in (("stimulus", stimulus), ("choice", choice), ("reward", reward)):
+        a = check_array(name, value, high=1.0)
+        if a.ndim == 2:
+            a = a[:, None, :]
+        if a.ndim != 3 or a.shape[2] == 0 or np.any(a != np.round(a)):
+            raise ValueError(f"{name} must be 0/1 codes of shape (n_participants, n_sessions, "
+                             f"n_trials) or (n_participants, n_trials), got shape "
+                             f"{np.shape(value)}")
+        arrays.append(a.astype(int))
+    if not arrays[0].shape == arrays[1].shape == arrays[2].shape:
+        raise ValueError(f"stimulus, choice and reward must have the same shape, got "
+                         f"{[a.shape for a in arrays]}")
+    return arrays[0], arrays[1], arrays[2]
 
-    Minimises :func:`~ketamodel.reward.agent.neg_log_likelihood` over the toolbox's fit space with
-    ``scipy.optimize.minimize`` (L-BFGS-B, within a box), from the toolbox
-    defaults and ``n_starts - 1`` random starts around them (SD 0.5, the
-    toolbox's prior width). Several sessions (rows) share the parameters:
-    one 300-trial session identifies :math:`\rho` and :math:`\varepsilon`
-    only loosely.
+
+#: The box searched in the fit space (x1..x5): rho 0.05-55, gamma 0.02-20, epsilon 3e-4-0.98,
+#: lambda 0.0025-0.9975, q0 -3 to 3.
+_BOUNDS = ((-3.0, 4.0), (-4.0, 3.0), (-8.0, 4.0), (-6.0, 6.0), (-3.0, 3.0))
+
+
+def _fit_batch(stimulus: ArrayLike, choice: ArrayLike, reward: ArrayLike, *,
+               q0_on_rich: bool | ArrayLike = True, n_starts: int = 3,
+               seed: int | np.random.Generator = 0) -> tuple[np.ndarray, np.ndarray, int]:
+    """Fits of many participants at once: (x (P, 5), negative log-likelihoods (P,), trials).
+
+    The participants' problems are independent, so their summed likelihood is
+    minimised over all parameters together (L-BFGS-B within the box
+    :data:`_BOUNDS`): one vectorised run of the trials gives every participant's
+    likelihood and five more the whole gradient by forward differences.
+    Starts: the toolbox defaults and ``n_starts - 1`` random points around them
+    (SD 0.5, the toolbox's prior width); each participant keeps its best.
+    """
+    stim, ch, rew = _participant_arrays(stimulus, choice, reward)
+    n_p, n_s = stim.shape[:2]
+    if n_p > 1000:
+        raise ValueError(f"stimulus: at most 1000 participants per call, got {n_p}")
+    flags = _on_rich("q0_on_rich", q0_on_rich, (n_p, n_s))
+    k = check_integer("n_starts", n_starts, low=1, high=50)
+    rng = _make_rng(seed)
+    lo, hi = (np.tile(v, n_p) for v in np.array(_BOUNDS).T)
+    steps = np.eye(5)[:, None, :] * _FD_STEP                # (5, 1, 5)
+
+    def objective(flat: np.ndarray) -> tuple[float, np.ndarray]:
+        x = np.clip(flat, lo, hi).reshape(n_p, 5)
+        # Step backwards where a forward step would leave the box.
+        sign = np.where(x[None] + steps > hi.reshape(n_p, 5)[None], -1.0, 1.0)
+        h = (steps * sign).sum(axis=2)                      # (5, P): the step taken
+        points = np.concatenate([x[None], x[None] + steps * sign], axis=0)
+        v = _nll_batch(points, stim, ch, rew, flags)        # (6, P)
+        grad = ((v[1:] - v[0]) / h).T                       # (P, 5)
+        return float(v[0].sum()), grad.ravel()
+
+    x_default = AgentParams().fit_space()
+    best_x = np.tile(x_default, (n_p, 1))
+    best_f = np.full(n_p, np.inf)
+    for i in range(k):
+        x0 = np.tile(x_default, (n_p, 1))
+        if i > 0:
+            x0 = x0 + 0.5 * rng.standard_normal((n_p, 5))
+        res = minimize(objective, np.clip(x0.ravel(), lo, hi), method="L-BFGS-B", jac=True,
+                       bounds=list(zip(lo, hi, strict=True)),
+                       options={"maxiter": 2000, "ftol": 1e-12, "gtol": 1e-6})
+        x = np.clip(res.x, lo, hi).reshape(n_p, 5)
+        f = _nll_batch(x[None], stim, ch, rew, flags)[0]
+        better = f < best_f
+        best_x[better], best_f[better] = x[better], f[better]
+    return best_x, best_f, int(n_s * stim.shape[2])
+
+
+def fit_agent(stimulus: ArrayLike, choice: ArrayLike, reward: ArrayLike, *,
+              q0_on_rich: bool | ArrayLike = True, n_starts: int = 3,
+              seed: int | np.random.Generator = 0) -> AgentFit:
+    r"""Maximum-likelihood estimate of one participant's parameters from PRT choices.
+
+    :func:`~ketamodel.reward.agent.fit_agents` for one participant: several
+    sessions (rows) share the parameters. One 300-trial session identifies
+    :math:`\rho` and :math:`\varepsilon` only loosely.
 
     Parameters
     ----------
     stimulus, choice, reward : array_like
         0/1 codes, shape (n_sessions, n_trials) or (n_trials,).
+    q0_on_rich : bool or array_like
+        Whether :math:`q_0` sits on the rich response: for all sessions or per
+        session (e.g. ``AgentSession.q0_on_rich``).
     n_starts : int
-        Number of starting points, in [1, 50].
+        Starting points, in [1, 50].
     seed : int or numpy.random.Generator
-        For the random starts.
 
     Returns
     -------
     AgentFit
     """
     stim, ch, rew = _session_arrays(stimulus, choice, reward)
-    k = check_integer("n_starts", n_starts, low=1, high=50)
-    rng = _make_rng(seed)
-    # The box searched (x1..x5): rho 0.05-55, gamma 0.02-20, epsilon 3e-4-0.98, ...
-    bounds = ((-3.0, 4.0), (-4.0, 3.0), (-8.0, 4.0), (-6.0, 6.0), (-3.0, 3.0))
-    x_default = AgentParams().fit_space()
-    starts = [x_default] + [x_default + 0.5 * rng.standard_normal(5) for _ in range(k - 1)]
-    lo, hi = np.array(bounds).T
+    flags = _on_rich("q0_on_rich", q0_on_rich, (stim.shape[0],))
+    x, f, n_trials = _fit_batch(stim[None], ch[None], rew[None], q0_on_rich=flags[None],
+                                n_starts=n_starts, seed=seed)
+    return AgentFit(params=AgentParams.from_fit_space(x[0]), x=x[0],
+                    neg_log_likelihood=float(f[0]), n_trials=n_trials)
 
-    def objective(x: np.ndarray) -> tuple[float, np.ndarray]:
-        # The likelihood and its forward-difference gradient, in one vectorised run.
-        x = np.clip(x, lo, hi)
-        h = _FD_STEP * np.where(x + _FD_STEP > hi, -1.0, 1.0)
-        values = _nll_many(np.vstack([x, x + np.diag(h)]), stim, ch, rew)
-        return float(values[0]), (values[1:] - values[0]) / h
 
-    best = None
-    for x0 in starts:
-        res = minimize(objective, np.clip(x0, lo, hi), method="L-BFGS-B", bounds=bounds,
-                       jac=True)
-        if best is None or res.fun < best.fun:
-            best = res
-    return AgentFit(params=AgentParams.from_fit_space(best.x), x=np.asarray(best.x),
-                    neg_log_likelihood=float(best.fun), n_trials=int(stim.size))
+@dataclass(frozen=True)
+class LikelihoodSurface:
+    r"""Negative log-likelihood of participants over a grid of ρ and ε.
+
+    The other parameters (γ, λ, :math:`q_0`) are held at ``base``.
+
+    Attributes
+    ----------
+    rho, epsilon : ndarray
+        The grid, 1-D.
+    nll : ndarray
+        Shape (n_participants, len(rho), len(epsilon)).
+    best_rho, best_epsilon : ndarray
+        Per participant, the grid point of highest likelihood.
+    base : AgentParams
+        The parameters held fixed.
+    """
+
+    rho: np.ndarray
+    epsilon: np.ndarray
+    nll: np.ndarray
+    best_rho: np.ndarray
+    best_epsilon: np.ndarray
+    base: AgentParams
+
+
+#: Default grids of :func:`likelihood_surface`: ρ 0.2-20 and ε 0.001-0.9, log-spaced.
+_RHO_GRID = (0.2, 20.0, 36)
+_EPSILON_GRID = (0.001, 0.9, 36)
+
+
+def likelihood_surface(stimulus: ArrayLike, choice: ArrayLike, reward: ArrayLike, *,
+                       rho: ArrayLike | None = None, epsilon: ArrayLike | None = None,
+                       base: AgentParams | None = None,
+                       q0_on_rich: bool | ArrayLike = True) -> LikelihoodSurface:
+    r"""The likelihood of each participant's choices over a grid of ρ and ε, in one run.
+
+    Every grid point of every participant is evaluated in one vectorised pass
+    over the trials, so the surface of many participants costs about as much
+    as one. Its minimum is a maximum-likelihood estimate of ρ and ε with the
+    other parameters known; its shape shows what the data can tell apart (a
+    ridge along which ρ and ε trade off).
+
+    Parameters
+    ----------
+    stimulus, choice, reward : array_like
+        0/1 codes, shape (n_participants, n_sessions, n_trials), or
+        (n_participants, n_trials) for one session each.
+    rho, epsilon : array_like, optional
+        1-D grids, ρ in (0, 1000] and ε in (0, 1) (default: 36 log-spaced
+        values each, ρ 0.2-20, ε 0.001-0.9); at most 4000 points in all.
+    base : AgentParams, optional
+        γ, λ and :math:`q_0` (default: toolbox values).
+    q0_on_rich : bool or array_like
+        As for :func:`~ketamodel.reward.agent.fit_agent`, shape
+        (n_participants, n_sessions) if an array.
+
+    Returns
+    -------
+    LikelihoodSurface
+    """
+    b = params_or_default("base", base, AgentParams)
+    stim, ch, rew = _participant_arrays(stimulus, choice, reward)
+    n_p, n_s = stim.shape[:2]
+    flags = _on_rich("q0_on_rich", q0_on_rich, (n_p, n_s))
+    r = np.geomspace(*_RHO_GRID) if rho is None else check_array("rho", rho, high=1000.0,
+                                                                  ndim=1)
+    e = np.geomspace(*_EPSILON_GRID) if epsilon is None else check_array(
+        "epsilon", epsilon, high=1.0, ndim=1)
+    if r.size == 0 or np.any(r <= 0):
+        raise ValueError(f"rho must hold values in (0, 1000], got {r.tolist()[:5]}")
+    if e.size == 0 or np.any(e <= 0) or np.any(e >= 1):
+        raise ValueError(f"epsilon must hold values in (0, 1), got {e.tolist()[:5]}")
+    if r.size * e.size > 4000 or n_p * n_s * r.size * e.size > 2_000_000:
+        raise ValueError(f"rho, epsilon: the grid ({r.size} x {e.size}) times the sessions "
+                         f"({n_p * n_s}) must be at most 4000 points and 2e6 in all")
+    rr, ee = np.meshgrid(r, e, indexing="ij")
+    x = np.empty((rr.size, n_p, 5))
+    x[..., 0] = np.log(rr.ravel())[:, None]
+    x[..., 1] = np.log(b.gamma)
+    x[..., 2] = logit(ee.ravel())[:, None]
+    x[..., 3] = logit(b.lam)
+    x[..., 4] = b.q0
+    nll = _nll_batch(x, stim, ch, rew, flags).T.reshape(n_p, r.size, e.size)
+    best = nll.reshape(n_p, -1).argmin(axis=1)
+    return LikelihoodSurface(rho=r, epsilon=e, nll=nll, best_rho=rr.ravel()[best],
+                             best_epsilon=ee.ravel()[best], base=b)
+
+
+def recover(params: AgentParams, *, n_participants: int = 20, n_sessions: int = 1,
+            rho: ArrayLike | None = None, epsilon: ArrayLike | None = None,
+            seed: int = 0) -> LikelihoodSurface:
+    """Parameter recovery: simulate participants with ``params``, then estimate their ρ and ε.
+
+    Each participant does ``n_sessions`` sessions of the PRT (each with its own
+    trial sequence; :math:`q_0` on a fixed key, the rich stimulus
+    counterbalanced across participants), and its ρ and ε are estimated on a
+    grid by :func:`~ketamodel.reward.agent.likelihood_surface`, with γ, λ and
+    :math:`q_0` held at their true values.
+
+    Parameters
+    ----------
+    params : AgentParams
+        The generating parameters.
+    n_participants : int
+        In [1, 500].
+    n_sessions : int
+        Sessions per participant, in [1, 20].
+    rho, epsilon : array_like, optional
+        The grids (see :func:`~ketamodel.reward.agent.likelihood_surface`).
+    seed : int
+        Seed, a whole number >= 0.
+    """
+    p = params_or_default("params", params, AgentParams)
+    n_p = check_integer("n_participants", n_participants, low=1, high=500)
+    n_s = check_integer("n_sessions", n_sessions, low=1, high=20)
+    rng = _make_rng(check_integer("seed", seed, low=0))
+    seq = trial_sequence(rng, n_sessions=n_p * n_s)
+    on_rich = np.repeat(_counterbalanced(n_p), n_s)          # fixed per participant
+    n_trials = seq.stimulus.shape[1]
+    _, choice, reward = _run(p, None, seq.stimulus, rng.random((n_trials, n_p * n_s)),
+                             rng.random((n_trials, n_p * n_s)), PRTDesign(), on_rich)
+    shape = (n_p, n_s, n_trials)
+    return likelihood_surface(seq.stimulus.reshape(shape), choice.T.reshape(shape),
+                              reward.T.reshape(shape), rho=rho, epsilon=epsilon, base=p,
+                              q0_on_rich=on_rich.reshape(n_p, n_s))
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,16 @@ The chain, every link stated:
    fast; the effect site changes over tens of minutes).
 3. **Bursts** (:func:`~ketamodel.reward.habenula.burst_fraction`) at that block and the
    resting potential.
-4. **Dopamine RPE gain** :math:`g = 1/(1 + w f_{burst})`
+4. **Gain of the dopamine response to reward** :math:`g = 1/(1 + w f_{burst})`
    (:func:`~ketamodel.reward.dopamine.rpe_gain`).
 5. **Reward sensitivity** :math:`\rho = \rho_{max}\,g^{\kappa}`. This link
    is *assumed* (:class:`~ketamodel.reward.ketamine.RewardLinkParams`): that ρ
-   of the PRT agent scales
-   with the dopamine RPE is the hypothesis the chapter explores, not a
-   measurement; :math:`\kappa` belongs on a slider.
+   of the PRT agent scales with the dopamine response to reward is the
+   hypothesis the chapter explores, not a measurement. With :math:`\kappa = 1`
+   the gain scales the reward, which is what ρ does in the update of the basic
+   model of :cite:t:`huys2013mapping`; other values of :math:`\kappa` belong on
+   a slider. Had the gain scaled the whole prediction error, it would have
+   lowered the learning rate instead (:mod:`~ketamodel.reward.dopamine`).
 
 With the default numbers, a depressed LHb (hyperpolarised rest) bursts more,
 lowers the RPE gain and so ρ; ketamine's block removes bursts and ρ recovers

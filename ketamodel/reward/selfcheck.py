@@ -4,11 +4,11 @@ An answer is compared with the right one *and* with the answers that the
 usual mistakes give, so that the feedback can name the mistake.
 
 >>> from ketamodel import reward
->>> print(reward.check_prt_answer(40, 10, 30, 20, log_b=0.21, log_d=0.38))
+>>> print(reward.check_prt_answer(40, 10, 30, 20, log_b=0.207, log_d=0.379))
 log b: correct (0.207).
 log d: correct (0.379).
->>> print(reward.check_prt_answer(40, 10, 30, 20, log_b=0.48, log_d=0.38).messages[0])
-log b: 0.48 is what the natural logarithm gives; the PRT uses log10.
+>>> print(reward.check_prt_answer(40, 10, 30, 20, log_b=0.476, log_d=0.379).messages[0])
+log b: 0.476 is what the natural logarithm gives; the PRT uses log10.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ import numpy as np
 
 from ..params import check_integer, check_scalar
 
-#: How close an answer must be to count, in the units of log b and log d (answers to 2 decimals).
-TOLERANCE = 0.006
+#: How close an answer must be to count, in the units of log b and log d (answers to 3 decimals).
+TOLERANCE = 0.003
 
 
 @dataclass(frozen=True)
