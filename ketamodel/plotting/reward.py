@@ -97,9 +97,11 @@ def burst_requirements(params: reward.HabenulaParams | None = None,
         _finish(ax, "(a) Bursting", "NMDA block of LHb neurons",
                 "fraction of LHb cells bursting")
         ax_g.set_ylim(0, 1.05)
-        _finish(ax_g, "(b) Dopamine RPE gain", "NMDA block of LHb neurons", "RPE gain g")
+        _finish(ax_g, "(b) Dopamine's response to reward", "NMDA block of LHb neurons",
+                "gain g")
         fig.suptitle("Bursts need NMDA drive and available T-channels; fewer bursts leave "
-                     "a fuller RPE", x=0.01, ha="left", fontweight="bold", fontsize=11)
+                     "dopamine a fuller response", x=0.01, ha="left", fontweight="bold",
+                     fontsize=11)
     return fig
 
 

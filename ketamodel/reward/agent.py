@@ -466,9 +466,14 @@ def fit_agent(stimulus: ArrayLike, choice: ArrayLike, reward: ArrayLike, *,
               seed: int | np.random.Generator = 0) -> AgentFit:
     r"""Maximum-likelihood estimate of one participant's parameters from PRT choices.
 
-    :func:`~ketamodel.reward.agent.fit_agents` for one participant: several
-    sessions (rows) share the parameters. One 300-trial session identifies
-    :math:`\rho` and :math:`\varepsilon` only loosely.
+    Minimises :func:`~ketamodel.reward.agent.neg_log_likelihood` over the
+    toolbox's fit space with ``scipy.optimize.minimize`` (L-BFGS-B, within a
+    box: ρ 0.05-55, γ 0.02-20, ε 3e-4-0.98, λ 0.0025-0.9975, :math:`q_0` ±3),
+    with the gradient by forward differences in one vectorised run; from the
+    toolbox defaults and ``n_starts - 1`` random starts around them (SD 0.5,
+    the toolbox's prior width). Several sessions (rows) share the parameters;
+    one 300-trial session identifies :math:`\rho` and :math:`\varepsilon` only
+    loosely (:func:`~ketamodel.reward.agent.recover`).
 
     Parameters
     ----------
