@@ -325,6 +325,10 @@ def _run_session(browser: Browser, lab: Lab, chapter: str) -> Session:
         page.screenshot(path=str(SHOTS / f"jupyterlab-{Path(chapter).name}.png"))
     except PlaywrightError as exc:
         session.failure = exc.message.splitlines()[0]
+        try:                                     # what the page showed when it failed
+            page.screenshot(path=str(SHOTS / f"jupyterlab-{Path(chapter).name}-failed.png"))
+        except PlaywrightError:
+            pass
     finally:
         session.seconds = time.perf_counter() - t0
         context.close()

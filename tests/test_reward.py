@@ -346,7 +346,7 @@ def test_the_self_check_accepts_the_right_answer_and_names_each_mistake():
     counts = (42, 8, 31, 19)
     b = float(rw.log_response_bias(*counts))
     d = float(rw.log_discriminability(*counts))
-    ok = rw.check_prt_answer(*counts, log_b=round(b, 2), log_d=round(d, 2))
+    ok = rw.check_prt_answer(*counts, log_b=round(b, 3), log_d=round(d, 3))
     assert ok.correct and all("correct" in m for m in ok.messages)
     rc, ri, lc, li = (x + 0.5 for x in counts)
     cases = {

@@ -59,6 +59,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.linalg import expm
 
+from .._blas import one_thread
 from ..params import check_array, check_params, check_scalar, param, params_or_default
 
 #: Names of the kinetic states, in the order of the state vector.
@@ -219,8 +220,9 @@ def _period(f: float, p: TrappingParams) -> tuple[float, float]:
 
 def _step(c: float, period: float, pulse: float, p: TrappingParams) -> np.ndarray:
     """Propagator of one period: the agonist pulse, then the rest without agonist."""
-    rest = expm(trapping_generator(c, False, p) * (period - pulse))
-    return rest if pulse == 0 else rest @ expm(trapping_generator(c, True, p) * pulse)
+    with one_thread():                           # 5 x 5 matrices: threads only wait
+        rest = expm(trapping_generator(c, False, p) * (period - pulse))
+        return rest if pulse == 0 else rest @ expm(trapping_generator(c, True, p) * pulse)
 
 
 def _result(period: float, states: np.ndarray) -> TrappingResult:

@@ -63,7 +63,7 @@ def reward_circuit() -> Figure:
                     label, ha="center", va="bottom", fontsize=8, color=colour)
 
         arrow("astro", "lhb", "K⁺ uptake", PALETTE["grey"])
-        arrow("lhb", "rmtg", "glutamate", PALETTE["vermillion"])
+        arrow("lhb", "rmtg", "Glu", PALETTE["vermillion"])
         arrow("rmtg", "vta", "inhibits", PALETTE["purple"], "-[",
               offset=(0.55, -0.1))
         arrow("vta", "learn", "dopamine", PALETTE["blue"])
@@ -78,7 +78,7 @@ def reward_circuit() -> Figure:
 # --------------------------------------------------------------------------------------
 def burst_requirements(params: reward.HabenulaParams | None = None,
                        dopamine: reward.DopamineParams | None = None) -> Figure:
-    """Burst fraction and dopamine RPE gain against NMDA block, at two rests and under T-block."""
+    """Burst fraction and the gain of dopamine's reward response against NMDA block."""
     hp = params or reward.HabenulaParams()
     block = np.linspace(0.0, 1.0, 201)
     cases = [
@@ -316,7 +316,7 @@ def reward_explorer(t_after_h: float = 1.0, coupling: float = 1.0,
     depressed default LHb after the standard infusion
     (:func:`~ketamodel.reward.ketamine.ketamine_reward`, 24 h, computed once);
     the resting potential then sets the bursts at that block, and ``coupling``
-    (κ, *assumed*) how strongly the RPE gain sets ρ. The PRT panel shows the
+    (κ, *assumed*) how strongly the reward gain sets ρ. The PRT panel shows the
     mean response bias of 150 simulated agents per group, interpolated in ρ
     from :func:`~ketamodel.reward.agent.bias_by_rho` (the same random numbers
     at every ρ, so only the model moves it).

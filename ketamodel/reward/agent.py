@@ -14,10 +14,13 @@ and after the outcome :math:`r \in \{0, 1\}` updates the value of what it did,
 :math:`\rho` is the reward sensitivity, :math:`\varepsilon` the learning
 rate, :math:`\gamma` the weight of the instruction :math:`I(a,s)` (1 for the
 correct response, 0 otherwise), :math:`\lambda` how well the agent tells the
-stimuli apart, and :math:`q_0` the initial value, put on the "rich" response
-in both states (our reading of "initial value on one action"). Across six data
-sets, depression and anhedonia went with a lower :math:`\rho`, not a lower
-:math:`\varepsilon` (:cite:p:`huys2013mapping`):
+stimuli apart, and :math:`q_0` the initial value, put on one fixed key in both
+states (our reading of "initial value on one action"); with the rich stimulus
+counterbalanced across participants, that key is the rich response for half of
+them (:func:`~ketamodel.reward.agent.simulate_agents`). Across six data sets,
+depression and anhedonia lowered :math:`\rho` more than they affected
+:math:`\varepsilon`, while pramipexole showed the opposite pattern
+(:cite:p:`huys2013mapping`):
 :func:`~ketamodel.reward.agent.low_rho_or_low_epsilon` shows why the data can
 tell them apart although both lower the final bias.
 
@@ -524,9 +527,9 @@ class LikelihoodSurface:
     base: AgentParams
 
 
-#: Default grids of :func:`likelihood_surface`: ρ 0.2-20 and ε 0.001-0.9, log-spaced.
-_RHO_GRID = (0.2, 20.0, 36)
-_EPSILON_GRID = (0.001, 0.9, 36)
+#: Default grids of :func:`likelihood_surface`: ρ 0.1-60 and ε 1e-4-0.9, log-spaced.
+_RHO_GRID = (0.1, 60.0, 40)
+_EPSILON_GRID = (1e-4, 0.9, 40)
 
 
 def likelihood_surface(stimulus: ArrayLike, choice: ArrayLike, reward: ArrayLike, *,
@@ -547,8 +550,10 @@ def likelihood_surface(stimulus: ArrayLike, choice: ArrayLike, reward: ArrayLike
         0/1 codes, shape (n_participants, n_sessions, n_trials), or
         (n_participants, n_trials) for one session each.
     rho, epsilon : array_like, optional
-        1-D grids, ρ in (0, 1000] and ε in (0, 1) (default: 36 log-spaced
-        values each, ρ 0.2-20, ε 0.001-0.9); at most 4000 points in all.
+        1-D grids, ρ in (0, 1000] and ε in (0, 1) (default: 40 log-spaced
+        values each, ρ 0.1-60, ε 1e-4-0.9); at most 4000 points in all.
+        An estimate on the edge of a grid means the best value lies at or
+        beyond it.
     base : AgentParams, optional
         γ, λ and :math:`q_0` (default: toolbox values).
     q0_on_rich : bool or array_like

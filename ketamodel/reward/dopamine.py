@@ -25,11 +25,15 @@ the update of the basic model of :cite:t:`huys2013mapping`, equivalent to
 (:mod:`~ketamodel.reward.agent`) when :math:`q_0 = 0`. On the whole error,
 :math:`g\,(r - V)`, it would be a *learning rate* :math:`g\,\varepsilon`: values
 still converge to :math:`r`, only more slowly. The dopamine agonist
-pramipexole changed the learning rate, not the reward sensitivity
+pramipexole affected the learning rate more than the reward sensitivity
 (:cite:p:`huys2013mapping`), so a dopamine change need not act through
-:math:`\rho`; the chapter compares the two readings. Negative errors (reward
-omitted, :math:`r = 0`) are left unchanged by this gain; the dopamine dips
-that LHb excitation causes (:cite:p:`matsumoto2007lateral`) are not modelled.
+:math:`\rho`; the chapter compares the two readings. For the same expectation,
+an omitted reward (:math:`r = 0`) gives the same negative error with or
+without bursts; but the expectation is learned and settles at :math:`g` times
+the reward rate, so at steady state both readings give the same signal,
+:math:`g\,(r - p)`: they differ in what is learned and how fast. The dopamine
+dips that LHb excitation causes (:cite:p:`matsumoto2007lateral`) are not
+modelled.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ r"""Burst firing of lateral habenula (LHb) neurons: it needs NMDA receptors *and
 A reduced, static model of the LHb population. In rodent models of depression
 LHb neurons fire more in bursts; bursts need both NMDA receptors and
 low-voltage-activated T-type Ca²⁺ channels, blocking either in the LHb gives a
-rapid antidepressant effect, and ketamine abolishes the bursts
+rapid antidepressant effect, and ketamine (25 mg/kg in rats) abolishes the bursts
 (:cite:p:`yang2018ketamine`). More astrocytic Kir4.1 lowers the resting
 potential and increases bursting (:cite:p:`cui2018astroglial`); our reading,
 as in that paper, is that a hyperpolarised rest removes the inactivation of

@@ -25,9 +25,10 @@ The chain, every link stated:
    lowered the learning rate instead (:mod:`~ketamodel.reward.dopamine`).
 
 With the default numbers, a depressed LHb (hyperpolarised rest) bursts more,
-lowers the RPE gain and so ρ; ketamine's block removes bursts and ρ recovers
-for as long as the block lasts — hours, following the drug level, since the
-trapped drug escapes within minutes in the default scheme. A lasting benefit
+lowers the gain of the dopamine response to reward and so ρ; ketamine's block
+removes bursts and ρ recovers for as long as the block lasts — about an hour,
+tailing off over about 12 h with the drug level, since the trapped drug
+escapes within minutes in the default scheme. A lasting benefit
 needs another mechanism (plasticity, Chapter 3). Ketamine did not reverse
 anhedonia-like behaviour in one mouse study (:cite:p:`donahue2014effects`)
 but reduced anhedonia in bipolar depression (:cite:p:`lally2014antianhedonic`).
@@ -50,10 +51,10 @@ from .habenula import HabenulaParams, burst_fraction, firing_rate
 
 @dataclass(frozen=True)
 class RewardLinkParams:
-    """How the dopamine RPE gain sets the agent's reward sensitivity (*assumed*)."""
+    """How the gain of dopamine's response to reward sets the agent's ρ (*assumed*)."""
 
     rho_max: float = param(
-        4.83, "1", "assumed: rho at full RPE gain, chosen so that the healthy default LHb "
+        4.83, "1", "assumed: rho at full gain (no bursts), chosen so that the healthy default LHb "
         "(gain 0.77) gives the toolbox's rho 3.7 (huys2016emfit)", high=1000.0)
     coupling: float = param(
         1.0, "1", "assumed: exponent of the gain in rho; 0 removes the link, a slider "
@@ -64,7 +65,7 @@ class RewardLinkParams:
 
 
 def rho_from_gain(gain: ArrayLike, *, params: RewardLinkParams | None = None) -> np.ndarray:
-    r"""Reward sensitivity :math:`\rho = \rho_{max} g^{\kappa}` from the RPE gain ``gain`` (0-1]."""
+    r"""Reward sensitivity :math:`\rho = \rho_{max} g^{\kappa}` from the gain ``gain`` (0-1]."""
     p = params_or_default("params", params, RewardLinkParams)
     g = check_array("gain", gain, high=1.0)
     return p.rho_max * g ** p.coupling
@@ -87,7 +88,7 @@ class RewardCourse:
     firing_Hz : ndarray
         Mean LHb firing rate, Hz.
     rpe_gain : ndarray
-        Gain of the dopamine RPE, (0, 1].
+        Gain of the dopamine response to reward, (0, 1].
     rho : ndarray
         Reward sensitivity of the PRT agent.
     v_rest_mV : float
@@ -114,7 +115,7 @@ def reward_course(t_h: ArrayLike, conc_uM: ArrayLike, *, v_rest_mV: float | None
                   dopamine: DopamineParams | None = None,
                   link: RewardLinkParams | None = None,
                   trapping: TrappingParams | None = None) -> RewardCourse:
-    """Block, bursts, RPE gain and reward sensitivity over time for any concentration series.
+    """Block, bursts, reward gain and reward sensitivity over time for any concentration course.
 
     Parameters
     ----------
