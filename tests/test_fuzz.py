@@ -216,6 +216,11 @@ VALID: dict[str, Entry] = {
     "plasticity.conclusions": Entry(dict()),
     "plasticity.ordering_kept": Entry(dict()),
     "plasticity.time_scale_orderings": Entry(dict(factors=[2.0])),
+    "plasticity.check_window_reading": Entry(
+        dict(course=pl.simulate(ph.standard_infusion(), 96.0), opens_h=8.0, closes_h=60.0,
+             threshold=1.5, tolerance=0.1)),
+    "plasticity.check_peak_order": Entry(
+        dict(course=pl.simulate_course([0.0, 1.0], [0.5, 0.0]), stages=["bdnf", "mtorc1"])),
 }
 
 #: Public callables that take input but are not fuzzed, each with the reason.

@@ -53,6 +53,8 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORT = {"width": 1400, "height": 1000}
 RUN_ALL_TIMEOUT_S = 300
+# The cells of the notebook on show (a hidden tab's notebook is not it).
+NOTEBOOK_CELLS = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell"
 SHOTS = ROOT / "_build" / "screenshots"
 # JupyterLab settings for a quiet, deterministic session: start the notebook's kernel
 # without asking, render every cell (no windowing), fetch no news and no updates.
@@ -248,7 +250,7 @@ def _figure_image(cell: Locator) -> tuple[str, bytes]:
 
 def _explore_figure(page: Page, index: int, session: Session) -> None:
     """Move every control of the interactive figure in code cell ``index``."""
-    cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
+    cell = page.locator(NOTEBOOK_CELLS).nth(index)
     cell.locator(".widget-image").first.scroll_into_view_if_needed()
     stem = Path(session.chapter).name
     sliders = cell.locator(".widget-slider")
@@ -310,12 +312,15 @@ def _run_session(browser: Browser, lab: Lab, chapter: str) -> Session:
     t0 = time.perf_counter()
     SHOTS.mkdir(parents=True, exist_ok=True)
     try:
-        page.goto(lab.url(f"lab/tree/{chapter}.ipynb"), wait_until="load")
+        # A workspace of its own, reset: the notebooks of earlier chapters stay closed.
+        stem = Path(chapter).name
+        page.goto(lab.url(f"lab/workspaces/{stem}/tree/{chapter}.ipynb") + "&reset",
+                  wait_until="load")
         page.wait_for_function(_KERNEL_IDLE, timeout=90_000, polling=250)
         session.plugins = page.evaluate(
             "ids => Object.fromEntries(ids.map(id => [id, "
             "window.jupyterapp.isPluginActivated(id)]))", [MYST_PLUGIN, WIDGETS_PLUGIN])
-        page.locator(".jp-Notebook .jp-Cell").first.click()
+        page.locator(NOTEBOOK_CELLS).first.click()
         session.run_result = page.evaluate(_RUN_ALL, RUN_ALL_TIMEOUT_S * 1000)
         page.wait_for_function(_KERNEL_IDLE, timeout=60_000, polling=250)
         session.cells = page.evaluate(_CELLS)

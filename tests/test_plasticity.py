@@ -293,3 +293,112 @@ def test_window_thresholds_outside_the_window_range_are_refused(one):
             pl.window_interval(one, threshold=bad)
         with pytest.raises(ValueError, match="threshold"):
             pl.open_hours(one, threshold=bad)
+
+
+# ------------------------------------------------------------------ cached pharmacokinetics
+def test_scaled_unit_pharmacokinetics_match_a_direct_simulation():
+    # simulate() reuses the pharmacokinetics of 1 mg/kg, scaled (the kinetics is linear):
+    # its occupancy must be that of a direct simulation of the dose.
+    for dose in (ph.anaesthetic_bolus(2.0), ph.Dose(0.3, duration_min=40.0)):
+        c = pl.simulate(dose, 6.0)
+        direct = ph.simulate(dose, 6.0 * 60.0, dt_min=2.0)
+        occ = np.interp(c.t_h, direct.t_min / 60.0, direct.occupancy)
+        assert np.abs(c.occupancy - occ).max() < 2e-3
+
+
+def test_repeated_calls_give_identical_courses_and_cached_arrays_are_read_only():
+    a = pl.simulate(ph.repeated_infusions(3, 48.0), 200.0)
+    b = pl.simulate(ph.repeated_infusions(3, 48.0), 200.0)
+    assert np.array_equal(a.spine_density, b.spine_density)
+    from ketamodel.plasticity import cascade, dosing
+    t, conc, _ = dosing._unit_shape(ph.Dose(1.0, duration_min=40.0), ph.PKParams(),
+                                    ph.ReceptorParams())
+    with pytest.raises(ValueError):
+        conc[0] = 1.0
+    a_, b_ = pl.cascade_matrices()
+    prop, _, _ = cascade._step(a_.tobytes(), b_.tobytes(), *b_.shape, 0.5)
+    assert not prop.flags.writeable
+
+
+# ------------------------------------------------------------------ the self-checks
+def test_window_reading_is_accepted_when_right_and_misreadings_are_named(one):
+    opens, closes = pl.window_interval(one)
+    assert pl.check_window_reading(one, opens_h=opens, closes_h=closes).correct
+    assert pl.check_window_reading(one, opens_h=round(opens), closes_h=round(closes)).correct
+    t_occ = float(one.t_h[np.argmax(one.occupancy)])
+    t_win = float(one.t_h[np.argmax(one.window)])
+    t_den = float(one.t_h[np.argmax(one.spine_density)])
+    fb = pl.check_window_reading(one, opens_h=t_occ, closes_h=t_den)
+    assert not fb.correct
+    assert "occupancy peaks" in fb.messages[0] and "spine density peaks" in fb.messages[1]
+    fb = pl.check_window_reading(one, opens_h=t_win, closes_h=t_win)
+    assert "window peaks" in fb.messages[0] and "window peaks" in fb.messages[1]
+    fb = pl.check_window_reading(one, opens_h=opens / 24, closes_h=closes / 24)
+    assert all("in days" in m for m in fb.messages)
+    fb = pl.check_window_reading(one, opens_h=200.0, closes_h=closes)
+    assert "too late" in fb.messages[0] and fb.messages[1].startswith("closes_h: correct")
+
+
+def test_a_window_that_never_opens_is_said_so():
+    c = pl.simulate(ph.Dose(0.05, duration_min=40.0), 96.0)
+    fb = pl.check_window_reading(c, opens_h=10.0, closes_h=20.0)
+    assert not fb.correct and "never rises above 1.5" in fb.messages[0]
+
+
+def test_peak_order_names_the_first_pair_out_of_order(one):
+    right = ["occupancy", "bdnf", "trkb", "mtorc1", "synthesis", "synaptic_protein",
+             "spine_formation_per_day", "spine_density"]
+    assert pl.check_peak_order(one, right).correct
+    # Stages peaking together may come in either order.
+    assert pl.check_peak_order(one, ["surge", "occupancy", "window", "synaptic_protein"]).correct
+    fb = pl.check_peak_order(one, ["bdnf", "mtorc1", "trkb"])
+    assert not fb.correct and fb.messages[0].startswith("mtorc1 peaks at 4.8 h, after trkb")
+
+
+@pytest.mark.parametrize("stages", ["bdnf", ["bdnf"], ["bdnf", "bdnf"], ["bdnf", "nothing"],
+                                    ("iv",), np.array(["bdnf", "trkb"]), None])
+def test_bad_stages_are_refused(one, stages):
+    with pytest.raises(ValueError, match="stages"):
+        pl.check_peak_order(one, stages)
+
+
+# ------------------------------------------------------------------ the chapter's figures
+@pytest.fixture(scope="module")
+def figures(one, ablated):
+    from ketamodel import plotting
+    rows = pl.time_scale_orderings((2.0,))
+    return {
+        "plasticity_cascade": plotting.plasticity_cascade(),
+        "cascade_time_course": plotting.cascade_time_course(one),
+        "behaviour_arms": plotting.behaviour_arms(one, ablated),
+        "window_sessions": plotting.window_sessions(one, [24.0, 48.0]),
+        "compare_courses": plotting.compare_courses({"one": one}, ("window", "surge"),
+                                                    title="t"),
+        "compare_courses_days": plotting.compare_courses({"one": one}, ("spine_density",),
+                                                         title="t", log_time=False),
+        "ordering_table": plotting.ordering_table(rows),
+        "plasticity_explorer": plotting.plasticity_explorer()[0],
+    }
+
+
+def test_chapter_3_figures_have_titles_and_labelled_axes(figures):
+    for name, fig in figures.items():
+        titles = [ax.get_title(loc="left") for ax in fig.axes]
+        assert any(titles), name
+        assert fig._repr_png_()[:4] == b"\x89PNG"
+        for ax in fig.axes:
+            for label in (ax.get_xlabel(), ax.get_ylabel()):
+                if label:
+                    assert "(" in label, (name, label)
+            if ax.lines and ax.axison:
+                assert ax.get_ylabel(), name
+
+
+def test_the_explorer_updates_in_place_and_rescales_only_for_extremes():
+    from ketamodel import plotting
+    fig, update = plotting.plasticity_explorer()
+    assert update(6, 84, 0.5) is False
+    assert update(8, 24, 2.0) is True                 # density beyond the default axis
+    assert update(1, 84, 0.5) is True and update(2, 84, 0.5) is False
+    title = fig._suptitle.get_text()
+    assert title.startswith("2 × 0.5 mg/kg every 84 h")

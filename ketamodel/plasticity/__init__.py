@@ -20,6 +20,8 @@ and extra spines that last about two weeks (:cite:p:`li2010mtor`;
    later chapters, and when it is open.
 6. :mod:`~ketamodel.plasticity.robustness` — the claims, and that they rest on
    the order of the time scales rather than their values.
+7. :mod:`~ketamodel.plasticity.selfcheck` — feedback on a reader's reading of
+   the time course (when the window opens and closes, which stage peaks first).
 
 Stable entry points (results are frozen dataclasses of arrays whose names
 carry units; levels are relative to baseline, 1 = baseline):
@@ -58,11 +60,13 @@ from .robustness import (
     ordering_kept,
     time_scale_orderings,
 )
+from .selfcheck import PEAK_STAGES, check_peak_order, check_window_reading
 from .window import WindowFunction, open_hours, window_function, window_interval
 
 __all__ = [
-    "ORDER", "STATES", "Conclusions", "OrderingRow", "PlasticityCourse", "PlasticityParams",
-    "WindowFunction", "cascade_matrices", "check_course", "conclusions", "open_hours",
+    "ORDER", "PEAK_STAGES", "STATES", "Conclusions", "OrderingRow", "PlasticityCourse",
+    "PlasticityParams", "WindowFunction", "cascade_matrices", "check_course",
+    "check_peak_order", "check_window_reading", "conclusions", "open_hours",
     "ordering_kept", "simulate", "simulate_course", "surge_of", "time_scale_orderings",
     "window_function", "window_interval",
 ]

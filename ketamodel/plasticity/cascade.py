@@ -50,6 +50,8 @@ its levels never fall below baseline.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy.linalg import expm
@@ -112,6 +114,28 @@ def _powers(e: np.ndarray, count: int) -> np.ndarray:
     return out[:count]
 
 
+@lru_cache(maxsize=512)
+def _step(a_bytes: bytes, b_bytes: bytes, n: int, m: int, dt_h: float
+          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Propagator and first-order-hold input matrices of one step ``dt_h`` (kept for reuse).
+
+    The matrices come in as bytes so that the same system and step, met again
+    (the steps of a dosing grid recur in every course), costs no new
+    matrix exponential.
+    """
+    a = np.frombuffer(a_bytes).reshape(n, n)
+    b = np.frombuffer(b_bytes).reshape(n, m)
+    block = np.zeros((n + 2 * m, n + 2 * m))
+    block[:n, :n] = a * dt_h
+    block[:n, n:n + m] = b * dt_h
+    block[n:n + m, n + m:] = np.eye(m)
+    full = expm(block)
+    out = (full[:n, :n].copy(), full[:n, n:n + m].copy(), full[:n, n + m:].copy())
+    for x in out:
+        x.setflags(write=False)
+    return out
+
+
 def _propagate(t_h: np.ndarray, u: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Exact solution from baseline for an input linear between the times ``t_h``.
 
@@ -125,14 +149,10 @@ def _propagate(t_h: np.ndarray, u: np.ndarray, a: np.ndarray, b: np.ndarray) -> 
     unique, which = np.unique(keys, return_inverse=True)
     props = np.empty((unique.size, n, n))
     forcing = np.empty((dt.size, n))
+    a_bytes = np.ascontiguousarray(a, dtype=float).tobytes()
+    b_bytes = np.ascontiguousarray(b, dtype=float).tobytes()
     for j, key in enumerate(unique):
-        block = np.zeros((n + 2 * m, n + 2 * m))
-        block[:n, :n] = a * key
-        block[:n, n:n + m] = b * key
-        block[n:n + m, n + m:] = np.eye(m)
-        full = expm(block)
-        props[j] = full[:n, :n]
-        g1, g2 = full[:n, n:n + m], full[:n, n + m:]
+        props[j], g1, g2 = _step(a_bytes, b_bytes, n, m, float(key))
         steps = which == j
         forcing[steps] = u[:-1][steps] @ (g1 - g2).T + u[1:][steps] @ g2.T
     quiet = ~np.any(u[:-1] != 0.0, axis=1) & ~np.any(u[1:] != 0.0, axis=1)

@@ -28,9 +28,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 import numpy as np
 
+from .._blas import one_thread
 from ..circuits import CircuitParams
 from ..params import check_scalar, params_or_default
 from ..pharmacology import Dose, PKParams, ReceptorParams, occupancy
@@ -51,19 +53,23 @@ def _dose_list(doses: object) -> tuple[Dose, ...]:
                      f"{doses!r}")
 
 
-def _shape_of(dose: Dose, pk: PKParams, receptor: ReceptorParams
-              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One dose given at 0: times (h), effect-site ketamine (µM), norketamine (ng/mL).
+@lru_cache(maxsize=64)
+def _unit_shape(dose: Dose, pk: PKParams, receptor: ReceptorParams
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One dose of 1 mg/kg given at 0: times (h), effect-site ketamine (µM), norketamine (ng/mL).
 
     Steps of 2 min until 1 h after the end of the dose, 6 min until 6 h after,
-    15 min until 24 h after, 30 min until 48 h after.
+    15 min until 24 h after, 30 min until 48 h after. Kept for the next call
+    with the same route, duration and parameters (all frozen, so the key is
+    exact): a sweep of the cascade's parameters, or a slider, reuses the
+    pharmacokinetics. The arrays are read-only.
     """
     end_h = dose.duration_min / MIN_PER_H
-    at_zero = replace(dose, start_min=0.0)
-    early = simulate_pk(at_zero, (end_h + 6.0) * MIN_PER_H, pk=pk, receptor=receptor,
-                        dt_min=2.0)
-    late = simulate_pk(at_zero, (end_h + 48.0) * MIN_PER_H, pk=pk, receptor=receptor,
-                       dt_min=15.0)
+    with one_thread():                           # small matrices: threads only wait
+        early = simulate_pk(dose, (end_h + 6.0) * MIN_PER_H, pk=pk, receptor=receptor,
+                            dt_min=2.0)
+        late = simulate_pk(dose, (end_h + 48.0) * MIN_PER_H, pk=pk, receptor=receptor,
+                           dt_min=15.0)
     t_early, t_late = early.t_min / MIN_PER_H, late.t_min / MIN_PER_H
     index = np.arange(t_early.size)
     keep_early = (t_early <= end_h + 1.0) | (index % 3 == 0)
@@ -73,7 +79,20 @@ def _shape_of(dose: Dose, pk: PKParams, receptor: ReceptorParams
     conc = np.concatenate([early.effect_site_uM[keep_early], late.effect_site_uM[keep_late]])
     nor = np.concatenate([early.norketamine_ng_per_mL[keep_early],
                           late.norketamine_ng_per_mL[keep_late]])
+    for a in (t, conc, nor):
+        a.setflags(write=False)
     return t, conc, nor
+
+
+def _shape_of(dose: Dose, pk: PKParams, receptor: ReceptorParams
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One dose given at 0: times (h), effect-site ketamine (µM), norketamine (ng/mL).
+
+    Pharmacokinetics is linear, so the levels are those of 1 mg/kg
+    (:func:`_unit_shape`, computed once per route and duration) times the dose.
+    """
+    t, conc, nor = _unit_shape(replace(dose, start_min=0.0, dose_mg_per_kg=1.0), pk, receptor)
+    return t, dose.dose_mg_per_kg * conc, dose.dose_mg_per_kg * nor
 
 
 def simulate(doses: Dose | Sequence[Dose], t_end_h: float, *,

@@ -4,6 +4,7 @@
 - :mod:`~ketamodel.plotting.pharmacology`: concentrations, routes, Mg²⁺ block, trapping;
 - :mod:`~ketamodel.plotting.circuits`: the E–I circuit against occupancy and over time;
 - :mod:`~ketamodel.plotting.reward`: the reward circuit, habenular bursts and block, the PRT;
+- :mod:`~ketamodel.plotting.plasticity`: the plasticity cascade, its time course, the window;
 - :mod:`~ketamodel.plotting.overview`: the model in one picture.
 
 Every figure function is re-exported here, so ``km.plotting.concentration(...)``
@@ -22,6 +23,15 @@ from .pharmacology import (
     pk_explorer,
     trapping,
 )
+from .plasticity import (
+    behaviour_arms,
+    cascade_time_course,
+    compare_courses,
+    ordering_table,
+    plasticity_cascade,
+    plasticity_explorer,
+    window_sessions,
+)
 from .reward import (
     burst_requirements,
     habenula_block_courses,
@@ -35,10 +45,12 @@ from .reward import (
 from .style import CYCLE, LINESTYLES, PALETTE, STYLE, BookFigure, new_figure, style
 
 __all__ = [
-    "BookFigure", "CYCLE", "LEVELS", "LINESTYLES", "PALETTE", "STYLE", "burst_requirements",
-    "circuit_explorer", "compare", "concentration", "excitation_time_course",
+    "BookFigure", "CYCLE", "LEVELS", "LINESTYLES", "PALETTE", "STYLE", "behaviour_arms",
+    "burst_requirements", "cascade_time_course", "circuit_explorer", "compare",
+    "compare_courses", "concentration", "excitation_time_course",
     "habenula_block_courses", "inverted_u", "likelihood_surfaces", "mg_block",
-    "model_overview", "new_figure", "nmda_share_map", "occupancy_assumptions", "pk_explorer",
+    "model_overview", "new_figure", "nmda_share_map", "occupancy_assumptions",
+    "ordering_table", "pk_explorer", "plasticity_cascade", "plasticity_explorer",
     "recovery", "reward_circuit", "reward_explorer", "reward_time_course", "rho_or_epsilon",
-    "style", "trapping",
+    "style", "trapping", "window_sessions",
 ]
