@@ -36,8 +36,8 @@ eliminated per day, whatever the drug (elimination unchanged,
 spines per baseline spine per day, so density :math:`1 + D` (1 = baseline)
 obeys the balance :math:`\dot{(1+D)} = \text{formation} - r\,(1 + D)`.
 ``ablate_spine_formation`` sets :math:`g_F = 0`: no extra spines are made,
-as when the new spines were removed optically in
-:cite:t:`modasava2019sustained` (for density the two are the same).
+a cruder version of the optical deletion of new spines, after they had
+formed, in :cite:t:`modasava2019sustained`.
 
 The read-outs (behaviour, the plasticity window) are computed from these
 levels in :mod:`~ketamodel.plasticity.course`.
