@@ -15,7 +15,7 @@ spines,
 
 so the effect starts before spine density changes and only the extra spines
 keep it: new spines are needed to maintain the effect, not to start it
-(induction versus maintenance, :cite:p:`modasava2019sustained`). Rapamycin,
+(induction versus maintenance, :cite:p:`modasava2019sustained`). In rats, rapamycin,
 which blocks mTORC1, blocks the behavioural effect (:cite:p:`li2010mtor`); the
 fast arm also stands for what changes in step with behaviour before density
 does, such as glutamate-evoked spine formation (:cite:p:`wu2021ketamine`).

@@ -430,8 +430,10 @@ def plasticity_explorer(n_infusions: int = 1, interval_h: int = 84,
         marks.set_data(x, y)
         end = "never open" if not np.isfinite(closes_h) else (
             f"open {open_h / 24:.1f} d, shut on day {closes_h / 24:.1f}")
-        title.set_text(f"{int(n_infusions)} × {dose_mg_per_kg:g} mg/kg every "
-                       f"{int(interval_h)} h: window {end}; spines +{100 * (d.max() - 1):.0f} %")
+        schedule = (f"1 × {dose_mg_per_kg:g} mg/kg" if int(n_infusions) == 1 else
+                    f"{int(n_infusions)} × {dose_mg_per_kg:g} mg/kg every "
+                    f"{int(interval_h)} h")
+        title.set_text(f"{schedule}: window {end}; spines +{100 * (d.max() - 1):.0f} %")
         return rescale
 
     update(n_infusions, interval_h, dose_mg_per_kg)
