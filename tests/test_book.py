@@ -55,6 +55,21 @@ def test_every_chapter_ends_with_checks():
         assert "assert" in "".join(last_code["source"]), path.name
 
 
+def test_chapter_structure_one_title_numbered_sections_no_code_in_prose():
+    # One top-level title per chapter, its sections numbered after it, and no assertion
+    # pasted into a Markdown cell (it would render as prose and never run).
+    for path in sorted(ROOT.glob("chapters/*.ipynb")):
+        number = path.name.split("_")[0].lstrip("0")
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        prose = ["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"]
+        lines = [ln for text in prose for ln in text.splitlines()]
+        titles = [ln for ln in lines if ln.startswith("# ")]
+        assert len(titles) == 1 and titles[0].startswith(f"# {number}. "), (path.name, titles)
+        sections = [ln[3:] for ln in lines if ln.startswith("## ") and ln[3:4].isdigit()]
+        assert all(s.startswith(f"{number}.") for s in sections), (path.name, sections)
+        assert not any(re.match(r"\s*assert ", ln) for ln in lines), path.name
+
+
 def test_every_figure_has_alt_text(built_book):
     # Readers with screen readers get a sentence for every figure.
     pages = [built_book / "intro.html", *sorted((built_book / "chapters").glob("*.html"))]
