@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.linalg import expm
 
+from .._blas import one_thread
 from ..params import check_params, check_scalar, param, params_or_default
 from ..units import KETAMINE_G_PER_MOL, NORKETAMINE_G_PER_MOL
 from .doses import Dose, _check_route
@@ -348,22 +349,23 @@ def simulate(doses: Dose | Sequence[Dose], t_end_min: float, *, body_weight_kg: 
     out = np.zeros((n_grid, _N_STATES))
     grid_index = {float(t): i for i, t in enumerate(grid)}
     rate = 0.0
-    for k, t in enumerate(times):
-        for state, amount in bolus_at.get(float(t), ()):
-            x[state] += amount
-        if float(t) in rate_change_at:
-            rate += rate_change_at[float(t)]
-            rate = 0.0 if abs(rate) < 1e-12 else rate
-        i = grid_index.get(float(t))
-        if i is not None:
-            out[i] = x
-        if k + 1 < len(times):
-            step = float(times[k + 1] - t)
-            key = round(step, 9)
-            if key not in cache:
-                cache[key] = _propagators(a, step)
-            e, g = cache[key]
-            x = e @ x + g * rate
+    with one_thread():                           # small matrices: threads only wait
+        for k, t in enumerate(times):
+            for state, amount in bolus_at.get(float(t), ()):
+                x[state] += amount
+            if float(t) in rate_change_at:
+                rate += rate_change_at[float(t)]
+                rate = 0.0 if abs(rate) < 1e-12 else rate
+            i = grid_index.get(float(t))
+            if i is not None:
+                out[i] = x
+            if k + 1 < len(times):
+                step = float(times[k + 1] - t)
+                key = round(step, 9)
+                if key not in cache:
+                    cache[key] = _propagators(a, step)
+                e, g = cache[key]
+                x = e @ x + g * rate
 
     scale = max(1.0, float(np.abs(out).max()))
     if out.min() < -1e-9 * scale:

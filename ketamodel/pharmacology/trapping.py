@@ -220,9 +220,8 @@ def _period(f: float, p: TrappingParams) -> tuple[float, float]:
 
 def _step(c: float, period: float, pulse: float, p: TrappingParams) -> np.ndarray:
     """Propagator of one period: the agonist pulse, then the rest without agonist."""
-    with one_thread():                           # 5 x 5 matrices: threads only wait
-        rest = expm(trapping_generator(c, False, p) * (period - pulse))
-        return rest if pulse == 0 else rest @ expm(trapping_generator(c, True, p) * pulse)
+    rest = expm(trapping_generator(c, False, p) * (period - pulse))
+    return rest if pulse == 0 else rest @ expm(trapping_generator(c, True, p) * pulse)
 
 
 def _result(period: float, states: np.ndarray) -> TrappingResult:
@@ -267,12 +266,13 @@ def simulate_trapping(conc_uM: float, frequency_Hz: float, duration_s: float, *,
     x = _initial_state(initial)
     period, pulse = _period(f, p)
     n = max(1, int(round(dur / period)))
-    step = _step(c, period, pulse, p)
     states = np.empty((n + 1, len(TRAP_STATES)))
     states[0] = x
-    for i in range(1, n + 1):
-        x = step @ x
-        states[i] = x
+    with one_thread():                           # 5 x 5 matrices: threads only wait
+        step = _step(c, period, pulse, p)
+        for i in range(1, n + 1):
+            x = step @ x
+            states[i] = x
     return _result(period, states)
 
 
@@ -330,10 +330,11 @@ def simulate_trapping_course(t_s: ArrayLike, conc_uM: ArrayLike, frequency_Hz: f
     cache: dict[float, np.ndarray] = {}
     states = np.empty((n + 1, len(TRAP_STATES)))
     states[0] = x
-    for i, level in enumerate(levels):
-        step = cache.get(level)
-        if step is None:
-            step = cache[level] = _step(level, period, pulse, p)
-        x = step @ x
-        states[i + 1] = x
+    with one_thread():                           # 5 x 5 matrices: threads only wait
+        for i, level in enumerate(levels):
+            step = cache.get(level)
+            if step is None:
+                step = cache[level] = _step(level, period, pulse, p)
+            x = step @ x
+            states[i + 1] = x
     return _result(period, states)

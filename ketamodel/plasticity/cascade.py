@@ -56,6 +56,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.linalg import expm
 
+from .._blas import one_thread
 from ..circuits import CircuitParams, steady_state
 from ..params import check_array, params_or_default
 from .params import PlasticityParams
@@ -143,38 +144,39 @@ def _propagate(t_h: np.ndarray, u: np.ndarray, a: np.ndarray, b: np.ndarray) -> 
     without input (the weeks after a dose) are advanced at once with the
     powers of their propagator; the other steps one by one.
     """
-    n, m = b.shape
-    dt = np.diff(t_h)
-    keys = np.round(dt, 12)
-    unique, which = np.unique(keys, return_inverse=True)
-    props = np.empty((unique.size, n, n))
-    forcing = np.empty((dt.size, n))
-    a_bytes = np.ascontiguousarray(a, dtype=float).tobytes()
-    b_bytes = np.ascontiguousarray(b, dtype=float).tobytes()
-    for j, key in enumerate(unique):
-        props[j], g1, g2 = _step(a_bytes, b_bytes, n, m, float(key))
-        steps = which == j
-        forcing[steps] = u[:-1][steps] @ (g1 - g2).T + u[1:][steps] @ g2.T
-    quiet = ~np.any(u[:-1] != 0.0, axis=1) & ~np.any(u[1:] != 0.0, axis=1)
-    x = np.zeros((t_h.size, n))
-    state = np.zeros(n)
-    i = 0
-    while i < dt.size:
-        if quiet[i]:
-            j = i                                   # a run of equal, input-free steps
-            while j + 1 < dt.size and quiet[j + 1] and which[j + 1] == which[i]:
-                j += 1
-            x[i + 1:j + 2] = _powers(props[which[i]], j - i + 1) @ state
-            state = x[j + 1].copy()
-            i = j + 1
-        else:
-            state = props[which[i]] @ state + forcing[i]
-            x[i + 1] = state
-            i += 1
-    scale = max(1.0, float(np.abs(x).max()))
-    if x.min() < -1e-9 * scale:
-        raise RuntimeError("the cascade went below baseline; report this as a bug")
-    return np.maximum(x, 0.0)
+    with one_thread():                           # 10 x 10 matrices: threads only wait
+        n, m = b.shape
+        dt = np.diff(t_h)
+        keys = np.round(dt, 12)
+        unique, which = np.unique(keys, return_inverse=True)
+        props = np.empty((unique.size, n, n))
+        forcing = np.empty((dt.size, n))
+        a_bytes = np.ascontiguousarray(a, dtype=float).tobytes()
+        b_bytes = np.ascontiguousarray(b, dtype=float).tobytes()
+        for j, key in enumerate(unique):
+            props[j], g1, g2 = _step(a_bytes, b_bytes, n, m, float(key))
+            steps = which == j
+            forcing[steps] = u[:-1][steps] @ (g1 - g2).T + u[1:][steps] @ g2.T
+        quiet = ~np.any(u[:-1] != 0.0, axis=1) & ~np.any(u[1:] != 0.0, axis=1)
+        x = np.zeros((t_h.size, n))
+        state = np.zeros(n)
+        i = 0
+        while i < dt.size:
+            if quiet[i]:
+                j = i                                   # a run of equal, input-free steps
+                while j + 1 < dt.size and quiet[j + 1] and which[j + 1] == which[i]:
+                    j += 1
+                x[i + 1:j + 2] = _powers(props[which[i]], j - i + 1) @ state
+                state = x[j + 1].copy()
+                i = j + 1
+            else:
+                state = props[which[i]] @ state + forcing[i]
+                x[i + 1] = state
+                i += 1
+        scale = max(1.0, float(np.abs(x).max()))
+        if x.min() < -1e-9 * scale:
+            raise RuntimeError("the cascade went below baseline; report this as a bug")
+        return np.maximum(x, 0.0)
 
 
 def check_course(t_h: ArrayLike, occupancy: ArrayLike,

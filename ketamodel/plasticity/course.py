@@ -37,7 +37,6 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .._blas import one_thread
 from ..circuits import CircuitParams
 from ..params import check_array, check_instance, params_or_default
 from .cascade import _check_flag, _propagate, cascade_matrices, check_course, surge_of
@@ -174,8 +173,7 @@ def simulate_course(t_h: ArrayLike, occupancy: ArrayLike, *,
     u = np.column_stack([np.maximum(surge - 1.0, 0.0), occ,
                          nor / p.hnk_ref_ng_per_mL if hnk else np.zeros_like(t)])
     a, b = cascade_matrices(p, ablate_spine_formation=ablate)
-    with one_thread():                           # 10 x 10 matrices: threads only wait
-        x = _propagate(t, u, a, b)
+    x = _propagate(t, u, a, b)
     level = 1.0 + x
     protein, density = x[:, 7], x[:, 9]
     rate = p.spine_turnover_per_day

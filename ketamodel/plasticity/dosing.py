@@ -32,7 +32,6 @@ from functools import lru_cache
 
 import numpy as np
 
-from .._blas import one_thread
 from ..circuits import CircuitParams
 from ..params import check_scalar, params_or_default
 from ..pharmacology import Dose, PKParams, ReceptorParams, occupancy
@@ -65,11 +64,10 @@ def _unit_shape(dose: Dose, pk: PKParams, receptor: ReceptorParams
     pharmacokinetics. The arrays are read-only.
     """
     end_h = dose.duration_min / MIN_PER_H
-    with one_thread():                           # small matrices: threads only wait
-        early = simulate_pk(dose, (end_h + 6.0) * MIN_PER_H, pk=pk, receptor=receptor,
-                            dt_min=2.0)
-        late = simulate_pk(dose, (end_h + 48.0) * MIN_PER_H, pk=pk, receptor=receptor,
-                           dt_min=15.0)
+    early = simulate_pk(dose, (end_h + 6.0) * MIN_PER_H, pk=pk, receptor=receptor,
+                        dt_min=2.0)
+    late = simulate_pk(dose, (end_h + 48.0) * MIN_PER_H, pk=pk, receptor=receptor,
+                       dt_min=15.0)
     t_early, t_late = early.t_min / MIN_PER_H, late.t_min / MIN_PER_H
     index = np.arange(t_early.size)
     keep_early = (t_early <= end_h + 1.0) | (index % 3 == 0)
