@@ -34,7 +34,8 @@ ALLOWED_LITERALS = {
     # presentation: the explorer's time span, agents per group and grid of rho
     "plotting/reward": {"_EXPLORER_T_END_H", "_EXPLORER_AGENTS", "_EXPLORER_RHO"},
     # numerics: finite-difference step, the box and grids searched by the fits
-    "reward/agent": {"_FD_STEP", "_BOUNDS", "_RHO_GRID", "_EPSILON_GRID"},
+    # and the dimensions of the choice arrays
+    "reward/fit": {"_FD_STEP", "_BOUNDS", "_RHO_GRID", "_EPSILON_GRID", "_SHAPES"},
     "reward/selfcheck": {"TOLERANCE"},  # marking: how close an answer must be
 }
 

@@ -327,9 +327,9 @@ def test_bias_by_rho_refuses_too_many_agents():
 
 
 def test_vectorised_likelihood_equals_the_plain_one():
-    from ketamodel.reward import agent as ag
+    from ketamodel.reward import fit as ag
     s = rw.simulate_agents(rw.AgentParams(rho=1.5), n_agents=3, seed=4)
-    arrays = ag._session_arrays(s.stimulus, s.choice, s.reward)
+    arrays = ag._code_arrays(s.stimulus, s.choice, s.reward, 2)
     x = np.array([rw.AgentParams().fit_space(),
                   rw.AgentParams(rho=0.5, epsilon=0.02, lam=0.9, q0=0.4).fit_space()])
     flags = s.q0_on_rich

@@ -192,7 +192,7 @@ def likelihood_surfaces(surfaces: Mapping[str, reward.LikelihoodSurface],
     Parameters
     ----------
     surfaces : dict
-        Label → a :class:`~ketamodel.reward.agent.LikelihoodSurface` of one participant.
+        Label → a :class:`~ketamodel.reward.fit.LikelihoodSurface` of one participant.
     true : dict
         Label → the parameters that made that participant's choices.
     """
@@ -227,8 +227,8 @@ def recovery(results: Mapping[str, reward.LikelihoodSurface],
     Parameters
     ----------
     results : dict
-        Label → a :class:`~ketamodel.reward.agent.LikelihoodSurface` of a group
-        (:func:`~ketamodel.reward.agent.recover`).
+        Label → a :class:`~ketamodel.reward.fit.LikelihoodSurface` of a group
+        (:func:`~ketamodel.reward.fit.recover`).
     true : dict
         Label → the generating parameters of that group.
     """

@@ -10,9 +10,10 @@ Chapter 2 of the book. The chain, one module each:
    trapping scheme of :mod:`ketamodel.pharmacology`, driven by any
    concentration course and by the neurons' own firing, over hours and days.
 3. :mod:`~ketamodel.reward.dopamine` — LHb → RMTg → VTA: bursts divide the
-   dopamine reward prediction error (:cite:p:`matsumoto2007lateral`;
+   dopamine response to reward, and so the reward prediction error (:cite:p:`matsumoto2007lateral`;
    :cite:p:`jhou2009rostromedial`; :cite:p:`schultz1997neural`).
-4. :mod:`~ketamodel.reward.prt` and :mod:`~ketamodel.reward.agent` — the
+4. :mod:`~ketamodel.reward.prt`, :mod:`~ketamodel.reward.agent` and
+   :mod:`~ketamodel.reward.fit` — the
    probabilistic reward task and the reinforcement-learning agent of
    :cite:t:`huys2013mapping`, where anhedonia is a low reward sensitivity ρ.
 5. :mod:`~ketamodel.reward.ketamine` — ketamine's acute effect, from
@@ -32,10 +33,10 @@ carry units):
   ``prt_measures(stimulus, choice, block)`` → :class:`~ketamodel.reward.prt.PRTMeasures`
   (``response_bias``, ``discriminability``).
 - ``simulate_agents(params, *, n_agents, seed)`` → :class:`~ketamodel.reward.agent.AgentSession`;
-  ``fit_agent(stimulus, choice, reward)`` → :class:`~ketamodel.reward.agent.AgentFit`;
+  ``fit_agent(stimulus, choice, reward)`` → :class:`~ketamodel.reward.fit.AgentFit`;
   ``likelihood_surface(stimulus, choice, reward)`` (many participants over a grid of ρ
   and ε in one run) and ``recover(params)`` (simulate, then estimate) →
-  :class:`~ketamodel.reward.agent.LikelihoodSurface`;
+  :class:`~ketamodel.reward.fit.LikelihoodSurface`;
   ``low_rho_or_low_epsilon(rho_low)`` → :class:`~ketamodel.reward.agent.BiasComparison`;
   ``bias_by_rho(rho)`` → mean response bias per block at each ρ (one vectorised run).
 - ``reward_course(t_h, conc_uM, *, v_rest_mV)`` and
@@ -55,21 +56,23 @@ clinical tools.
 from __future__ import annotations
 
 from .agent import (
-    AgentFit,
     AgentParams,
     AgentSession,
     BiasComparison,
-    LikelihoodSurface,
     bias_by_rho,
-    fit_agent,
-    likelihood_surface,
     low_rho_or_low_epsilon,
-    neg_log_likelihood,
-    recover,
     simulate_agents,
 )
 from .block import HabenulaBlock, ScheduledBlock, habenula_block, habenula_block_schedule
 from .dopamine import DopamineParams, dopamine_rpe, rpe_gain
+from .fit import (
+    AgentFit,
+    LikelihoodSurface,
+    fit_agent,
+    likelihood_surface,
+    neg_log_likelihood,
+    recover,
+)
 from .habenula import (
     HabenulaParams,
     burst_fraction,
