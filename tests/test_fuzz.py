@@ -161,6 +161,8 @@ VALID: dict[str, Entry] = {
         bad_shapes={"reward": [lambda: np.zeros(2), lambda: np.zeros((1, 1, 3))]}),
     "reward.low_rho_or_low_epsilon": Entry(dict(rho_low=1.0, n_agents=100, seed=0)),
     "reward.rho_from_gain": Entry(dict(gain=0.5)),
+    "reward.rho_from_block": Entry(dict(nmda_block=0.3, v_rest_mV=-70.0),
+                                   signed=frozenset({"v_rest_mV"})),
     "reward.bias_by_rho": Entry(dict(rho=[1.0, 2.0], n_agents=5, seed=0),
                                 bad_shapes={"rho": [lambda: np.ones((2, 2)),
                                                     lambda: np.ones(0)]}),

@@ -428,3 +428,13 @@ def test_recovery_separates_low_rho_from_normal_and_more_sessions_tighten_it():
     iqr = [np.subtract(*np.percentile(np.log(r.best_rho), [75, 25])) for r in (low1, low4)]
     assert iqr[1] < iqr[0]
     assert abs(np.median(low4.best_rho) - 1.0) < 0.35
+
+
+def test_rho_from_block_is_the_chain_of_the_course(course):
+    # The same chain as reward_course, at each moment of it.
+    np.testing.assert_allclose(rw.rho_from_block(course.block, course.v_rest_mV), course.rho,
+                               rtol=1e-12)
+    hp = rw.HabenulaParams()
+    assert float(rw.rho_from_block(0.0, hp.v_rest_healthy_mV)) == pytest.approx(3.7, abs=0.01)
+    with pytest.raises(ValueError, match="habenula"):
+        rw.rho_from_block(0.0, -70.0, habenula=rw.DopamineParams())

@@ -370,16 +370,11 @@ def reward_explorer(t_after_h: float = 1.0, coupling: float = 1.0,
         fb = float(reward.burst_fraction(b, v_rest_mV, params=hp))
         point.set_data([b], [fb])
         v_line.set_xdata([t_after_h, t_after_h])
-        rho_course = reward.rho_from_gain(
-            reward.rpe_gain(reward.burst_fraction(course.block, v_rest_mV, params=hp)),
-            params=link)
+        rho_course = reward.rho_from_block(course.block, v_rest_mV, habenula=hp, link=link)
         rho_line.set_ydata(rho_course)
 
-        def rho_at_rest(v: float) -> float:
-            return float(reward.rho_from_gain(reward.rpe_gain(
-                reward.burst_fraction(0.0, v, params=hp)), params=link))
-
-        rho_h, rho_d = rho_at_rest(hp.v_rest_healthy_mV), rho_at_rest(v_rest_mV)
+        rho_h, rho_d = (float(reward.rho_from_block(0.0, v, habenula=hp, link=link))
+                        for v in (hp.v_rest_healthy_mV, v_rest_mV))
         rho_k = float(np.interp(t_after_h, course.t_h, rho_course))
         healthy_line.set_ydata([rho_h, rho_h])
         depressed_line.set_ydata([rho_d, rho_d])

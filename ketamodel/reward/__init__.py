@@ -42,6 +42,7 @@ carry units):
 - ``reward_course(t_h, conc_uM, *, v_rest_mV)`` and
   ``ketamine_reward(doses, t_end_h)`` → :class:`~ketamodel.reward.ketamine.RewardCourse` (``t_h``,
   ``block``, ``burst_fraction``, ``rpe_gain``, ``rho``);
+  ``rho_from_block(nmda_block, v_rest_mV)`` → ρ at one moment;
   ``agent_groups(course, t_after_h)`` → :class:`~ketamodel.reward.ketamine.AgentGroups`.
 - ``check_prt_answer(rc, ri, lc, li, log_b=, log_d=)`` →
   :class:`~ketamodel.reward.selfcheck.Feedback`: a hand computation checked, with
@@ -87,6 +88,7 @@ from .ketamine import (
     agent_groups,
     ketamine_reward,
     reward_course,
+    rho_from_block,
     rho_from_gain,
 )
 from .prt import (
@@ -108,6 +110,6 @@ __all__ = [
     "dopamine_rpe", "firing_rate", "fit_agent", "habenula_block", "habenula_block_schedule",
     "ketamine_reward", "likelihood_surface", "log_discriminability", "log_response_bias",
     "low_rho_or_low_epsilon", "neg_log_likelihood", "nmda_drive_factor", "prt_measures",
-    "recover", "reward_course", "rho_from_gain", "rpe_gain", "simulate_agents",
+    "recover", "reward_course", "rho_from_block", "rho_from_gain", "rpe_gain", "simulate_agents",
     "t_availability", "trial_sequence",
 ]

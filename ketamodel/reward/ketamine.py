@@ -71,6 +71,32 @@ def rho_from_gain(gain: ArrayLike, *, params: RewardLinkParams | None = None) ->
     return p.rho_max * g ** p.coupling
 
 
+def rho_from_block(nmda_block: ArrayLike, v_rest_mV: ArrayLike, *,
+                   habenula: HabenulaParams | None = None,
+                   dopamine: DopamineParams | None = None,
+                   link: RewardLinkParams | None = None) -> np.ndarray:
+    """Reward sensitivity of an LHb at an NMDA block and a resting potential.
+
+    The chain of :func:`~ketamodel.reward.ketamine.reward_course` at one moment:
+    bursts (:func:`~ketamodel.reward.habenula.burst_fraction`) → gain of the
+    dopamine response to reward (:func:`~ketamodel.reward.dopamine.rpe_gain`) →
+    ρ (:func:`~ketamodel.reward.ketamine.rho_from_gain`).
+
+    Parameters
+    ----------
+    nmda_block : array_like
+        Fraction of NMDA receptors blocked, 0-1.
+    v_rest_mV : array_like
+        Resting potential, mV, in [-120, 0]; broadcasts with ``nmda_block``.
+    habenula, dopamine, link : optional
+    """
+    hp = params_or_default("habenula", habenula, HabenulaParams)
+    dp = params_or_default("dopamine", dopamine, DopamineParams)
+    lp = params_or_default("link", link, RewardLinkParams)
+    return rho_from_gain(rpe_gain(burst_fraction(nmda_block, v_rest_mV, params=hp), params=dp),
+                         params=lp)
+
+
 @dataclass(frozen=True)
 class RewardCourse:
     """The chain from concentration to reward sensitivity over time (all arrays share ``t_h``).
@@ -238,8 +264,7 @@ def agent_groups(course: RewardCourse, t_after_h: float, *, base: AgentParams | 
     t = check_scalar("t_after_h", t_after_h, low=0.0, high=float(c.t_h[-1]))
 
     def rho(v: float) -> float:
-        return float(rho_from_gain(rpe_gain(burst_fraction(0.0, v, params=hp), params=dp),
-                                   params=lp))
+        return float(rho_from_block(0.0, v, habenula=hp, dopamine=dp, link=lp))
 
     return AgentGroups(healthy=replace(b, rho=rho(hp.v_rest_healthy_mV)),
                        depressed=replace(b, rho=rho(hp.v_rest_depressed_mV)),
