@@ -15,6 +15,7 @@ Support modules: :mod:`ketamodel.params` (parameters with units and sources),
 
 from . import (
     circuits,
+    networks,
     params,
     pharmacology,
     plasticity,
@@ -26,7 +27,7 @@ from . import (
 )
 
 __all__ = [
-    "circuits", "params", "pharmacology", "plasticity", "plotting", "provenance", "reward",
-    "units", "widgets",
+    "circuits", "networks", "params", "pharmacology", "plasticity", "plotting", "provenance",
+    "reward", "units", "widgets",
 ]
 __version__ = "0.1.0"

@@ -1,0 +1,279 @@
+"""The brain at one moment of a dose: occupancy and context in, FC and its measures out.
+
+:func:`simulate` is the entry point Chapter 6 composes: it applies
+:mod:`~ketamodel.networks.ketamine` to the fitted baseline of
+:mod:`~ketamodel.networks.baseline`, solves the model of
+:mod:`~ketamodel.networks.ou` and measures the result with
+:mod:`~ketamodel.networks.measures`. :func:`simulate_course` does it along an
+occupancy time course, :func:`dose_context_map` over a grid of occupancy and
+context.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.optimize
+from numpy.typing import ArrayLike
+
+from ..params import check_array, check_scalar, params_or_default
+from .atlas import Atlas
+from .baseline import Baseline, baseline, coupling_from_gains
+from .ketamine import (
+    TARGETS,
+    NetworkParams,
+    between_direction,
+    context_label,
+    context_value,
+    disruption,
+    within_gains,
+)
+from .measures import Measures, measures
+from .ou import functional_connectivity, largest_eigenvalue
+
+#: State labels, in the order of their integer codes in :class:`DoseContextMap`.
+STATES = ("baseline", "dissociative (SN-dominated)", "psychedelic (DMN-dominated)")
+
+
+@dataclass(frozen=True)
+class NetworkState:
+    r"""The brain at one occupancy and context.
+
+    Attributes
+    ----------
+    occupancy : float
+        NMDA receptor occupancy, 0-1.
+    context : float
+        :math:`c`, -1 (noisy clinical room) to +1 (eyes closed, music, support).
+    context_name : str
+        The preset's name, or ``"c = …"``.
+    delta : dict
+        The drug's disruption of SN and DMN, :math:`\delta`, 0-1.8.
+    gains : ndarray
+        ``7 × 7`` network gains after the drug.
+    coupling : ndarray
+        :math:`G`.
+    epsilon : float
+        :math:`\varepsilon`, the between-network gain given per unit of disruption
+        (:mod:`~ketamodel.networks.ketamine`, step 4).
+    fc : ndarray
+        The model's functional connectivity.
+    measures : Measures
+        Of ``fc`` (:func:`~ketamodel.networks.measures.measures`).
+    disintegration : dict
+        Per network, the fraction by which its within-network FC fell from baseline
+        (negative: it rose).
+    desegregation : dict
+        Per network, the fraction by which its between-network FC rose from baseline.
+    state : str
+        One of :data:`STATES`.
+    atlas : Atlas
+    """
+
+    occupancy: float
+    context: float
+    context_name: str
+    delta: dict
+    gains: np.ndarray
+    coupling: np.ndarray
+    epsilon: float
+    fc: np.ndarray
+    measures: Measures
+    disintegration: dict
+    desegregation: dict
+    state: str
+    atlas: Atlas
+
+
+def _state(disintegration: dict, threshold: float) -> str:
+    sn, dmn = (disintegration[k] for k in TARGETS)
+    if max(sn, dmn) < threshold:
+        return STATES[0]
+    return STATES[1] if sn >= dmn else STATES[2]
+
+
+def redistribute(base: Baseline, delta: dict[str, float], params: NetworkParams
+                 ) -> tuple[np.ndarray, float]:
+    r"""The gains after disruption ``delta``, and :math:`\varepsilon` (steps 3-4 of ketamine).
+
+    :math:`\varepsilon` solves :math:`\lambda_{max}(G(\varepsilon)) = \lambda_{max}(G_0)`
+    by Brent's method (the largest eigenvalue grows with every gain).
+    """
+    lam0 = base.largest_eigenvalue
+    lost = within_gains(base.gains, delta, params)
+    direction = between_direction(delta)
+    if not np.any(direction > 0):
+        return lost, 0.0
+
+    def excess(eps: float) -> float:
+        g = coupling_from_gains(lost + eps * direction, base.topology, base.atlas.network)
+        return largest_eigenvalue(g) - lam0
+
+    if excess(0.0) >= 0.0:                 # nothing was lost
+        return lost, 0.0
+    high = 0.1
+    while excess(high) < 0.0:
+        high *= 2.0
+    eps = scipy.optimize.brentq(excess, 0.0, high, xtol=1e-6)
+    return lost + eps * direction, float(eps)
+
+
+def simulate(occupancy: float = 0.0, context: float | str = "neutral", *,
+             n_parcels: int = 100, params: NetworkParams | None = None) -> NetworkState:
+    """FC and measures of the brain at one NMDA occupancy and context.
+
+    Parameters
+    ----------
+    occupancy : float
+        NMDA receptor occupancy at the effect site, 0-1
+        (e.g. ``pharmacology.simulate(...).occupancy`` at a time).
+    context : float or str
+        A number in [-1, 1] or a name in
+        :data:`~ketamodel.networks.ketamine.CONTEXTS`.
+    n_parcels : int
+        100 (default, about 25 ms a call) or 200 (several times slower; the first
+        call at each size fits the baseline, under a second at 100 parcels).
+    params : NetworkParams, optional
+
+    Returns
+    -------
+    NetworkState
+    """
+    p = params_or_default("params", params, NetworkParams)
+    occ = check_scalar("occupancy", occupancy, low=0.0, high=1.0)
+    c = context_value(context)
+    base = baseline(n_parcels)
+    ref = _baseline_measures(n_parcels)
+    delta = disruption(occ, c, p)
+    gains, eps = redistribute(base, delta, p)
+    g = coupling_from_gains(gains, base.topology, base.atlas.network)
+    fc = functional_connectivity(g)
+    m = measures(fc, base.atlas.labels)
+    within0, between0 = ref.block.within, ref.block.between
+    dis = {k: 1.0 - m.block.within[k] / within0[k] for k in within0}
+    deseg = {k: m.block.between[k] / between0[k] - 1.0 for k in between0}
+    return NetworkState(
+        occupancy=occ, context=c, context_name=context_label(c), delta=delta, gains=gains,
+        coupling=g, epsilon=eps, fc=fc, measures=m, disintegration=dis,
+        desegregation=deseg, state=_state(dis, p.state_threshold), atlas=base.atlas)
+
+
+_REFERENCE: dict[int, Measures] = {}
+
+
+def _baseline_measures(n_parcels: int) -> Measures:
+    """Measures of the fitted baseline (computed once per size)."""
+    if n_parcels not in _REFERENCE:
+        base = baseline(n_parcels)
+        _REFERENCE[n_parcels] = measures(base.fc, base.atlas.labels)
+    return _REFERENCE[n_parcels]
+
+
+@dataclass(frozen=True)
+class NetworkCourse:
+    """Network measures along an occupancy time course (arrays share ``t_min``).
+
+    Attributes
+    ----------
+    t_min : ndarray
+        Time, min.
+    occupancy : ndarray
+        NMDA receptor occupancy, 0-1.
+    context : float
+    sn_disintegration, dmn_disintegration : ndarray
+        Fractional fall of within-network FC of SN and DMN.
+    sn_desegregation, dmn_desegregation : ndarray
+        Fractional rise of their between-network FC.
+    segregation : ndarray
+        System segregation.
+    state : tuple of str
+        :data:`STATES` at each time.
+    """
+
+    t_min: np.ndarray
+    occupancy: np.ndarray
+    context: float
+    sn_disintegration: np.ndarray
+    dmn_disintegration: np.ndarray
+    sn_desegregation: np.ndarray
+    dmn_desegregation: np.ndarray
+    segregation: np.ndarray
+    state: tuple[str, ...]
+
+
+def simulate_course(t_min: ArrayLike, occupancy: ArrayLike, context: float | str = "neutral",
+                    *, n_parcels: int = 100, params: NetworkParams | None = None
+                    ) -> NetworkCourse:
+    """:func:`simulate` at each time of an occupancy course (about 25 ms a point).
+
+    Parameters
+    ----------
+    t_min : array_like
+        Times, min, increasing (at most 2000 points).
+    occupancy : array_like
+        NMDA receptor occupancy at each time, 0-1.
+    context : float or str
+    n_parcels : int
+    params : NetworkParams, optional
+    """
+    t = check_array("t_min", t_min, low=0.0, ndim=1)
+    occ = check_array("occupancy", occupancy, low=0.0, high=1.0, ndim=1)
+    if t.size != occ.size or not 1 <= t.size <= 2000:
+        raise ValueError(f"t_min and occupancy must have the same length, 1 to 2000, got "
+                         f"{t.size} and {occ.size}")
+    if np.any(np.diff(t) <= 0):
+        raise ValueError("t_min must be strictly increasing")
+    states = [simulate(float(o), context, n_parcels=n_parcels, params=params) for o in occ]
+    sn, dmn = TARGETS
+    return NetworkCourse(
+        t_min=t, occupancy=occ, context=context_value(context),
+        sn_disintegration=np.array([s.disintegration[sn] for s in states]),
+        dmn_disintegration=np.array([s.disintegration[dmn] for s in states]),
+        sn_desegregation=np.array([s.desegregation[sn] for s in states]),
+        dmn_desegregation=np.array([s.desegregation[dmn] for s in states]),
+        segregation=np.array([s.measures.segregation for s in states]),
+        state=tuple(s.state for s in states))
+
+
+@dataclass(frozen=True)
+class DoseContextMap:
+    """The state over a grid of occupancy (rows) and context (columns).
+
+    Attributes
+    ----------
+    occupancy, context : ndarray
+        The grid's axes.
+    sn_disintegration, dmn_disintegration, segregation : ndarray
+        Shape ``(len(occupancy), len(context))``.
+    state : ndarray of int
+        Index into :data:`STATES`.
+    """
+
+    occupancy: np.ndarray
+    context: np.ndarray
+    sn_disintegration: np.ndarray
+    dmn_disintegration: np.ndarray
+    segregation: np.ndarray
+    state: np.ndarray
+
+
+def dose_context_map(occupancy: ArrayLike, context: ArrayLike, *,
+                     params: NetworkParams | None = None) -> DoseContextMap:
+    """:func:`simulate` over a grid (100 parcels; about 25 ms a cell, at most 2500 cells)."""
+    occ = check_array("occupancy", occupancy, low=0.0, high=1.0, ndim=1)
+    ctx = check_array("context", context, low=-1.0, high=1.0, ndim=1)
+    if occ.size * ctx.size > 2500 or occ.size == 0 or ctx.size == 0:
+        raise ValueError(f"the grid must have 1 to 2500 cells, got {occ.size} × {ctx.size}")
+    shape = (occ.size, ctx.size)
+    sn, dmn, seg = np.empty(shape), np.empty(shape), np.empty(shape)
+    state = np.empty(shape, dtype=int)
+    for i, o in enumerate(occ):
+        for j, c in enumerate(ctx):
+            s = simulate(float(o), float(c), params=params)
+            sn[i, j] = s.disintegration[TARGETS[0]]
+            dmn[i, j] = s.disintegration[TARGETS[1]]
+            seg[i, j] = s.measures.segregation
+            state[i, j] = STATES.index(s.state)
+    return DoseContextMap(occupancy=occ, context=ctx, sn_disintegration=sn,
+                          dmn_disintegration=dmn, segregation=seg, state=state)
