@@ -5,6 +5,7 @@
 - :mod:`~ketamodel.plotting.circuits`: the E–I circuit against occupancy and over time;
 - :mod:`~ketamodel.plotting.reward`: the reward circuit, habenular bursts and block, the PRT;
 - :mod:`~ketamodel.plotting.plasticity`: the plasticity cascade, its time course, the window;
+- :mod:`~ketamodel.plotting.networks`: FC matrices, network graphs, measures, dose × context;
 - :mod:`~ketamodel.plotting.overview`: the model in one picture.
 
 Every figure function is re-exported here, so ``km.plotting.concentration(...)``
@@ -14,6 +15,16 @@ works whichever module defines it. Models never import plotting.
 from __future__ import annotations
 
 from .circuits import circuit_explorer, excitation_time_course, inverted_u, nmda_share_map
+from .networks import (
+    baseline_comparison,
+    dose_context,
+    network_course,
+    network_explorer,
+    network_states,
+    state_measures,
+    timeseries_check,
+    toy_examples,
+)
 from .overview import LEVELS, model_overview
 from .pharmacology import (
     compare,
@@ -45,7 +56,9 @@ from .reward import (
 from .style import CYCLE, LINESTYLES, PALETTE, STYLE, BookFigure, new_figure, style
 
 __all__ = [
-    "BookFigure", "CYCLE", "LEVELS", "LINESTYLES", "PALETTE", "STYLE", "behaviour_arms",
+    "BookFigure", "CYCLE", "LEVELS", "LINESTYLES", "PALETTE", "STYLE", "baseline_comparison",
+    "behaviour_arms", "dose_context", "network_course", "network_explorer", "network_states",
+    "state_measures", "timeseries_check", "toy_examples",
     "burst_requirements", "cascade_time_course", "circuit_explorer", "compare",
     "compare_courses", "concentration", "excitation_time_course",
     "habenula_block_courses", "inverted_u", "likelihood_surfaces", "mg_block",
