@@ -69,6 +69,7 @@ TARGET_FRAMES_BUILD_RATIO = 1.3        # cold build with frames / without
 TARGET_PAGE_FRAMES_MB = 3.0            # frames per page
 TARGET_AGENTS_MS = 100.0               # 1000 PRT agents x 300 trials
 TARGET_PLASTICITY_MS = 50.0            # the plasticity cascade over 6 weeks
+TARGET_NETWORK_MS = 50.0               # FC and measures of the 100-parcel brain, one state
 
 
 @dataclass
@@ -438,7 +439,7 @@ def bare_redraw_times(size_in: tuple[float, float], dpi: float, n: int) -> list[
 
 def model_timings() -> list[tuple[str, Callable[[], Any], float | None, int]]:
     """(name, call, target in ms or None, repeats) of the model entry points that must be fast."""
-    from ketamodel import pharmacology, plasticity, reward
+    from ketamodel import networks, pharmacology, plasticity, reward
 
     sessions = reward.simulate_agents(reward.AgentParams(rho=1.0), n_agents=4, seed=11)
     course = pharmacology.simulate(pharmacology.standard_infusion(), 24 * 60)
@@ -456,6 +457,10 @@ def model_timings() -> list[tuple[str, Callable[[], Any], float | None, int]]:
         ("model plasticity.simulate, twice weekly for 3 weeks, 6 weeks",
          lambda: plasticity.simulate(pharmacology.repeated_infusions(6, interval_h=84),
                                      42 * 24.0), TARGET_PLASTICITY_MS, 15),
+        ("model networks.simulate, 100 parcels, one occupancy and context",
+         lambda: networks.simulate(0.54, "noisy clinical room"), TARGET_NETWORK_MS, 15),
+        ("model networks.simulate, 200 parcels, one occupancy and context",
+         lambda: networks.simulate(0.54, "noisy clinical room", n_parcels=200), None, 5),
         ("model reward.habenula_block, 24 h at 2 Hz",
          lambda: reward.habenula_block(course.t_min / 60, course.effect_site_uM, 2.0,
                                        output_dt_min=5), None, 3),

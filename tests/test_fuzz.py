@@ -36,6 +36,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ketamodel import circuits, provenance
+from ketamodel import networks as nw
 from ketamodel import pharmacology as ph
 from ketamodel import plasticity as pl
 from ketamodel import reward as rw
@@ -63,6 +64,20 @@ class Entry:
 
 def _n_states() -> int:
     return len(ph.TRAP_STATES)
+
+
+def _fc6() -> np.ndarray:
+    """A small valid FC matrix of two networks of three nodes (one negative edge)."""
+    fc = np.full((6, 6), 0.1)
+    fc[:3, :3] = fc[3:, 3:] = 0.5
+    fc[0, 5] = fc[5, 0] = -0.2
+    np.fill_diagonal(fc, 1.0)
+    return fc
+
+
+_LABELS6 = [0, 0, 0, 1, 1, 1]
+_STABLE3 = [[0.0, 0.3, 0.1], [0.2, 0.0, 0.1], [0.1, 0.1, 0.0]]
+_SQUARE_ONLY = [lambda: np.zeros((3, 2)), lambda: np.zeros((1, 1)), lambda: np.zeros((2, 2, 2))]
 
 
 VALID: dict[str, Entry] = {
@@ -223,6 +238,78 @@ VALID: dict[str, Entry] = {
              threshold=1.5, tolerance=0.1)),
     "plasticity.check_peak_order": Entry(
         dict(course=pl.simulate_course([0.0, 1.0], [0.5, 0.0]), stages=["bdnf", "mtorc1"])),
+    # networks
+    "networks.atlas": Entry(dict(n_parcels=100)),
+    "networks.Atlas.indices": Entry(dict(network="SN"), of=lambda: nw.atlas(100)),
+    "networks.network_name": Entry(dict(name="DMN")),
+    "networks.brain_graph": Entry(
+        dict(weights=nw.empirical_fc(100), brain=nw.atlas(100), threshold=0.3),
+        signed=frozenset({"threshold"}),
+        bad_shapes={"weights": [lambda: np.eye(99), lambda: np.ones((100, 50))]}),
+    "networks.fc_path": Entry(dict(n_parcels=100, group="discovery")),
+    "networks.check_parcels": Entry(dict(n_parcels=200)),
+    "networks.baseline": Entry(dict(n_parcels=100)),
+    "networks.empirical_fc": Entry(dict(n_parcels=200, group="validation")),
+    "networks.sha256": Entry(dict(path=nw.fc_path(100))),
+    "networks.within_between": Entry(dict(fc=_fc6(), labels=_LABELS6, negative="keep"),
+                                     bad_shapes={"fc": _SQUARE_ONLY}),
+    "networks.system_segregation": Entry(dict(fc=_fc6(), labels=_LABELS6, negative="zero"),
+                                         bad_shapes={"fc": _SQUARE_ONLY}),
+    "networks.participation_coefficient": Entry(dict(weights=_fc6(), labels=_LABELS6),
+                                                bad_shapes={"weights": _SQUARE_ONLY}),
+    "networks.modularity": Entry(dict(weights=_fc6(), labels=_LABELS6, resolution=1.0),
+                                 bad_shapes={"weights": _SQUARE_ONLY}),
+    "networks.global_efficiency": Entry(dict(weights=_fc6()),
+                                        bad_shapes={"weights": _SQUARE_ONLY}),
+    "networks.measures": Entry(dict(fc=_fc6(), labels=_LABELS6),
+                               bad_shapes={"fc": _SQUARE_ONLY}),
+    "networks.largest_eigenvalue": Entry(dict(coupling=_STABLE3),
+                                         bad_shapes={"coupling": _SQUARE_ONLY}),
+    "networks.stationary_covariance": Entry(
+        dict(coupling=_STABLE3, tau_s=2.0, noise=0.5),
+        bad_shapes={"coupling": _SQUARE_ONLY, "noise": [lambda: np.eye(2), lambda: np.eye(4)]}),
+    "networks.functional_connectivity": Entry(
+        dict(coupling=_STABLE3, noise=np.eye(3)),
+        bad_shapes={"coupling": _SQUARE_ONLY, "noise": [lambda: np.eye(2)]}),
+    "networks.correlation": Entry(dict(covariance=np.eye(3) + 0.1),
+                                  bad_shapes={"covariance": _SQUARE_ONLY}),
+    "networks.simulate_timeseries": Entry(
+        dict(coupling=_STABLE3, t_end_s=1.0, dt_s=0.01, tau_s=1.0, noise=1.0, seed=0),
+        bad_shapes={"coupling": _SQUARE_ONLY}),
+    "networks.regress_global_signal": Entry(dict(covariance=np.eye(3) + 0.1),
+                                            bad_shapes={"covariance": _SQUARE_ONLY}),
+    "networks.block_means": Entry(dict(fc=nw.empirical_fc(100), brain=nw.atlas(100)),
+                                  bad_shapes={"fc": [lambda: np.eye(99)]}),
+    "networks.fit_baseline": Entry(dict(target=nw.empirical_fc(100), brain=nw.atlas(100)),
+                                   bad_shapes={"target": [lambda: np.eye(99)]}),
+    "networks.agreement": Entry(
+        dict(model=nw.empirical_fc(100), empirical=nw.empirical_fc(100, "validation"),
+             brain=nw.atlas(100)),
+        bad_shapes={"model": [lambda: np.eye(99)], "empirical": [lambda: np.eye(200)]}),
+    "networks.context_value": Entry(dict(context=0.4), signed=frozenset({"context"})),
+    "networks.context_label": Entry(dict(context="neutral"), signed=frozenset({"context"})),
+    "networks.disruption": Entry(dict(occupancy=0.5, context=-0.5, params=nw.NetworkParams()),
+                                 signed=frozenset({"context"})),
+    "networks.simulate": Entry(dict(occupancy=0.5, context="noisy clinical room", n_parcels=100),
+                               signed=frozenset({"context"})),
+    "networks.simulate_course": Entry(
+        dict(t_min=[0.0, 10.0], occupancy=[0.5, 0.2], context=0.5, n_parcels=100),
+        signed=frozenset({"context"}),
+        bad_shapes={"t_min": [lambda: np.zeros((2, 1)), lambda: np.array([10.0, 0.0])],
+                    "occupancy": [lambda: np.full(3, 0.5), lambda: np.full((2, 1), 0.5)]}),
+    "networks.dose_context_map": Entry(
+        dict(occupancy=[0.0, 0.5], context=[-1.0, 1.0]), signed=frozenset({"context"}),
+        bad_shapes={"occupancy": [lambda: np.full((2, 1), 0.5), lambda: np.zeros(0),
+                                  lambda: np.zeros(2501)],
+                    "context": [lambda: np.zeros((1, 2)), lambda: np.zeros(0)]}),
+    "networks.modular_graph": Entry(dict(n_modules=3, size=4, within=0.6, between=0.1)),
+    "networks.mix": Entry(
+        dict(weights=nw.modular_graph()[0], labels=nw.modular_graph()[1], fraction=0.5),
+        bad_shapes={"weights": _SQUARE_ONLY, "labels": [lambda: np.zeros(5)]}),
+    "networks.check_segregation": Entry(dict(weights=_fc6(), labels=_LABELS6, answer=0.5),
+                                        signed=frozenset({"answer"})),
+    "networks.check_coupling": Entry(dict(coupling=_STABLE3),
+                                     bad_shapes={"coupling": _SQUARE_ONLY}),
 }
 
 #: Public callables that take input but are not fuzzed, each with the reason.
@@ -247,6 +334,29 @@ NOT_FUZZED: dict[str, str] = {
                                  "window_function",
     "plasticity.Conclusions": "a result container, built by conclusions",
     "plasticity.OrderingRow": "a result container, built by time_scale_orderings",
+    "networks.Atlas": "a result container, built by atlas",
+    "networks.BlockFC": "a result container, built by within_between",
+    "networks.Measures": "a result container, built by measures",
+    "networks.Baseline": "a result container, built by fit_baseline",
+    "networks.Agreement": "a result container, built by agreement",
+    "networks.NetworkState": "a result container, built by simulate",
+    "networks.NetworkCourse": "a result container, built by simulate_course",
+    "networks.DoseContextMap": "a result container, built by dose_context_map",
+    "networks.check_matrix": "the validator itself: name is the caller's parameter name and "
+                             "values is what it checks (tests/test_networks.py)",
+    "networks.check_labels": "the validator of labels (any numbers or strings) for the "
+                             "measures, which the fuzz of those reaches",
+    "networks.topology": "a step of fit_baseline, on a matrix fit_baseline has checked",
+    "networks.coupling_from_gains": "a step of fit_baseline and simulate, on gains and a "
+                                    "topology they built",
+    "networks.occupancy_effect": "a step of disruption, which checks occupancy and is fuzzed",
+    "networks.within_gains": "a step of redistribute; delta is the dict disruption builds",
+    "networks.between_direction": "a step of redistribute; delta is the dict disruption "
+                                  "builds",
+    "networks.check_delta": "the validator of the disruption dict, tested in "
+                            "tests/test_networks.py",
+    "networks.redistribute": "a step of simulate on a Baseline and the dict of disruptions "
+                             "that simulate builds from checked input",
 }
 
 #: (callable, parameter) pairs that do not yet refuse bad input clearly, in modules

@@ -37,6 +37,14 @@ ALLOWED_LITERALS = {
     # and the dimensions of the choice arrays
     "reward/fit": {"_FD_STEP", "_BOUNDS", "_RHO_GRID", "_EPSILON_GRID", "_SHAPES"},
     "reward/selfcheck": {"TOLERANCE"},  # marking: how close an answer must be
+    # atlas facts: parcels per network and hemisphere of the Schaefer label files
+    # (schaefer2018local; checked against facts.md in tests/test_networks.py)
+    "networks/parcellation": {"COUNTS"},
+    # the ends and middle of the context axis c in [-1, 1] (a scale, not a quantity)
+    "networks/ketamine": {"CONTEXTS"},
+    "networks/metrics": {"SYMMETRY_TOL"},  # numerics: tolerance of the symmetry check
+    "networks/ou": {"STABILITY_LIMIT"},  # mathematics: eigenvalue 1 is the stability bound
+    "networks/selfcheck": {"TOLERANCE"},  # marking: how close an answer must be
 }
 
 

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .parcellation import check_parcels
+
 #: Where the matrices, their licence and their checksums live.
 DATA_DIR = Path(__file__).with_name("data")
 
@@ -27,11 +29,10 @@ GROUPS = {"discovery": "main", "validation": "holdout"}
 
 def fc_path(n_parcels: int = 100, group: str = "discovery") -> Path:
     """The CSV file of one group's matrix (``n_parcels`` 100 or 200)."""
-    if isinstance(n_parcels, bool) or n_parcels not in (100, 200):
-        raise ValueError(f"n_parcels must be one of (100, 200), got {n_parcels!r}")
+    n = check_parcels(n_parcels)
     if not isinstance(group, str) or group not in GROUPS:
         raise ValueError(f"group must be one of {tuple(GROUPS)}, got {group!r}")
-    return DATA_DIR / f"schaefer{n_parcels}_7networks_{GROUPS[group]}_group_fc.csv"
+    return DATA_DIR / f"schaefer{n}_7networks_{GROUPS[group]}_group_fc.csv"
 
 
 @lru_cache(maxsize=4)
@@ -42,12 +43,12 @@ def _read(path: Path) -> np.ndarray:
 
 
 def empirical_fc(n_parcels: int = 100, group: str = "discovery") -> np.ndarray:
-    """One group's functional connectivity, an ``n × n`` correlation matrix (read-only copy).
+    """One group's functional connectivity, an ``n × n`` correlation matrix (a fresh copy).
 
     Parameters
     ----------
     n_parcels : int
-        100 or 200 (Schaefer parcels, 7-network order; :func:`~ketamodel.networks.atlas`).
+        100 or 200 (Schaefer parcels, 7-network order; :func:`~ketamodel.networks.parcellation`).
     group : str
         ``"discovery"`` (the toolbox's ``main`` group) or ``"validation"`` (``holdout``).
 

@@ -18,19 +18,22 @@ and every part of the rule is *assumed*: no study gives numbers for it.
        \delta_{DMN} = (1 + \kappa c)\,h(\theta).
 
 3. Disruption :math:`\delta_X` lowers network :math:`X`'s within-network gain
-   (*disintegration*), :math:`s'_{XX} = s_{XX}(1 - \alpha\,\delta_X)`, and the
-   coupling it loses goes to its links with every other network
-   (*desegregation*), :math:`s'_{Xb} = s_{Xb} + \varepsilon\,\delta_X` for
-   :math:`b \ne X`.
+   (*disintegration*), :math:`s'_{XX} = s_{XX}(1 - \alpha\,\delta_X)`, and raises
+   its gains with every other network (*desegregation*),
+   :math:`s'_{Xb} = s_{Xb} + \varepsilon\,\delta_X` for :math:`b \ne X` (the SN–DMN
+   gain gets both increments).
 4. How much is given, :math:`\varepsilon`, is set by the brain's distance
    from instability. The fitted baseline is close to it (largest eigenvalue
    of the coupling about 0.99): fitting FC this high with a linear model
    requires it, and a brain held further away fits worse. Extra coupling
    between networks would soon push it past 1, where a linear model has no
-   stationary state. So :math:`\varepsilon` is the largest value that keeps
-   the largest eigenvalue at its baseline value (*assumed*: the drug
+   stationary state. So :math:`\varepsilon` is the value that keeps the
+   largest eigenvalue at its baseline value (*assumed*: the drug
    redistributes coupling at a constant distance from instability). Losing
-   within-network coupling always makes room, so :math:`\varepsilon \ge 0`.
+   within-network coupling always makes room, so :math:`\varepsilon \ge 0`;
+   only part of the lost coupling comes back. The alternative rule
+   ``"total"`` gives it all back (:func:`~ketamodel.networks.model.redistribute`);
+   the sign of the change of between-network FC depends on the choice.
 
 Which network is *disrupted* is then read from the model's FC, not from
 :math:`\delta`: the network whose within-network FC falls by the larger
@@ -44,8 +47,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..params import check_params, check_scalar, param
-from .atlas import NETWORKS
+from ..params import check_params, check_scalar, param, params_or_default
+from .parcellation import NETWORKS, network_name
 
 #: Named contexts and their value of :math:`c` (*assumed* placement on the axis).
 CONTEXTS = {
@@ -112,13 +115,26 @@ def occupancy_effect(occupancy: float, params: NetworkParams) -> float:
     return x / (x + params.occupancy_half ** params.hill)
 
 
-def disruption(occupancy: float, context: float | str, params: NetworkParams
+def disruption(occupancy: float, context: float | str, params: NetworkParams | None = None
                ) -> dict[str, float]:
     r""":math:`\delta_{SN}` and :math:`\delta_{DMN}` (keys ``"SalVentAttn"``, ``"Default"``)."""
+    params = params_or_default("params", params, NetworkParams)
     h = occupancy_effect(occupancy, params)
     c = context_value(context)
     k = params.context_weight
     return {"SalVentAttn": (1.0 - k * c) * h, "Default": (1.0 + k * c) * h}
+
+
+def check_delta(delta: object, params: NetworkParams) -> dict[str, float]:
+    r"""Disruptions keyed by atlas token (aliases accepted), each in :math:`[0, 1/\alpha)`."""
+    if not isinstance(delta, dict) or not delta:
+        raise ValueError(f"delta must be a dict of network name → disruption, got {delta!r}")
+    out: dict[str, float] = {}
+    high = 1.0 / params.within_loss if params.within_loss > 0 else 2.0
+    for name, d in delta.items():
+        out[network_name(name)] = check_scalar(f"delta[{name!r}]", d, low=0.0, high=high,
+                                               high_open=params.within_loss > 0)
+    return out
 
 
 def within_gains(gains: np.ndarray, delta: dict[str, float], params: NetworkParams

@@ -2,9 +2,9 @@
 
 :func:`simulate` is the entry point Chapter 6 composes: it applies
 :mod:`~ketamodel.networks.ketamine` to the fitted baseline of
-:mod:`~ketamodel.networks.baseline`, solves the model of
+:mod:`~ketamodel.networks.fitting`, solves the model of
 :mod:`~ketamodel.networks.ou` and measures the result with
-:mod:`~ketamodel.networks.measures`. :func:`simulate_course` does it along an
+:mod:`~ketamodel.networks.metrics`. :func:`simulate_course` does it along an
 occupancy time course, :func:`dose_context_map` over a grid of occupancy and
 context.
 """
@@ -14,23 +14,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.optimize
+import scipy.linalg
 from numpy.typing import ArrayLike
 
-from ..params import check_array, check_scalar, params_or_default
-from .atlas import Atlas
-from .baseline import Baseline, baseline, coupling_from_gains
+from .._blas import one_thread
+from ..params import check_array, check_instance, check_scalar, params_or_default
+from .fitting import Baseline, baseline, coupling_from_gains
 from .ketamine import (
     TARGETS,
     NetworkParams,
     between_direction,
+    check_delta,
     context_label,
     context_value,
     disruption,
     within_gains,
 )
-from .measures import Measures, measures
-from .ou import functional_connectivity, largest_eigenvalue
+from .metrics import Measures, measures
+from .ou import STABILITY_LIMIT, functional_connectivity, largest_eigenvalue
+from .parcellation import Atlas, check_parcels
+
+#: How the coupling a network loses is given to its links with others
+#: (:func:`redistribute`): at a constant largest eigenvalue (the default), or conserving
+#: the total coupling.
+RULES = ("eigenvalue", "total")
 
 #: State labels, in the order of their integer codes in :class:`DoseContextMap`.
 STATES = ("baseline", "dissociative (SN-dominated)", "psychedelic (DMN-dominated)")
@@ -60,7 +67,7 @@ class NetworkState:
     fc : ndarray
         The model's functional connectivity.
     measures : Measures
-        Of ``fc`` (:func:`~ketamodel.networks.measures.measures`).
+        Of ``fc`` (:func:`~ketamodel.networks.metrics.measures`).
     disintegration : dict
         Per network, the fraction by which its within-network FC fell from baseline
         (negative: it rose).
@@ -93,34 +100,68 @@ def _state(disintegration: dict, threshold: float) -> str:
     return STATES[1] if sn >= dmn else STATES[2]
 
 
-def redistribute(base: Baseline, delta: dict[str, float], params: NetworkParams
-                 ) -> tuple[np.ndarray, float]:
+def _top_eigenpair(g: np.ndarray) -> tuple[float, np.ndarray]:
+    """The largest eigenvalue of a symmetric matrix and its unit eigenvector."""
+    n = g.shape[0]
+    lam, vec = scipy.linalg.eigh(g, subset_by_index=[n - 1, n - 1], driver="evr")
+    return float(lam[0]), vec[:, 0]
+
+
+def redistribute(base: Baseline, delta: dict[str, float], params: NetworkParams | None = None,
+                 *, rule: str = "eigenvalue") -> tuple[np.ndarray, float]:
     r"""The gains after disruption ``delta``, and :math:`\varepsilon` (steps 3-4 of ketamine).
 
-    :math:`\varepsilon` solves :math:`\lambda_{max}(G(\varepsilon)) = \lambda_{max}(G_0)`
-    by Brent's method (the largest eigenvalue grows with every gain).
+    ``rule="total"``: :math:`\varepsilon` gives back all the coupling lost, so that the
+    sum of :math:`G` is unchanged; the brain may then come closer to instability, and a
+    coupling past it raises ``ValueError``.
+
+    ``rule="eigenvalue"`` (default): :math:`\varepsilon` solves
+    :math:`\lambda_{max}(G_\alpha + \varepsilon G_d) = \lambda_{max}(G_0)`, with
+    :math:`G_\alpha` the coupling after the within-network loss and :math:`G_d` the
+    coupling of the between-network pattern. The largest eigenvalue of a symmetric matrix is
+    convex and, for non-negative :math:`G_d`, increasing in :math:`\varepsilon`, so Newton's
+    method with the slope :math:`v^\top G_d v` (:math:`v` the top eigenvector) converges from
+    :math:`\varepsilon = 0` in a few steps.
     """
+    check_instance("base", base, Baseline)
+    params = params_or_default("params", params, NetworkParams)
+    if not isinstance(rule, str) or rule not in RULES:
+        raise ValueError(f"rule must be one of {RULES}, got {rule!r}")
+    delta = check_delta(delta, params)
     lam0 = base.largest_eigenvalue
     lost = within_gains(base.gains, delta, params)
     direction = between_direction(delta)
-    if not np.any(direction > 0):
+    g_lost = coupling_from_gains(lost, base.topology, base.atlas.network)
+    g_dir = coupling_from_gains(direction, base.topology, base.atlas.network)
+    if rule == "total":
+        eps = float((base.coupling.sum() - g_lost.sum()) / g_dir.sum()) if g_dir.sum() else 0.0
+        lam = largest_eigenvalue(g_lost + eps * g_dir)
+        if lam >= STABILITY_LIMIT:
+            raise ValueError(f"rule 'total' makes the coupling unstable here (largest "
+                             f"eigenvalue {lam:.4f}); use rule='eigenvalue' or less disruption")
+        return lost + eps * direction, eps
+    lam, vec = _top_eigenpair(g_lost)
+    if not np.any(direction > 0) or lam >= lam0 - 1e-12:     # nothing was lost
         return lost, 0.0
-
-    def excess(eps: float) -> float:
-        g = coupling_from_gains(lost + eps * direction, base.topology, base.atlas.network)
-        return largest_eigenvalue(g) - lam0
-
-    if excess(0.0) >= 0.0:                 # nothing was lost
-        return lost, 0.0
-    high = 0.1
-    while excess(high) < 0.0:
-        high *= 2.0
-    eps = scipy.optimize.brentq(excess, 0.0, high, xtol=1e-6)
+    eps = 0.0
+    with one_thread():
+        for _ in range(50):
+            slope = float(vec @ g_dir @ vec)
+            if slope <= 0.0:
+                raise ValueError("the between-network coupling pattern does not reach the "
+                                 "largest mode of the coupling; cannot redistribute")
+            eps -= (lam - lam0) / slope
+            lam, vec = _top_eigenpair(g_lost + eps * g_dir)
+            if abs(lam - lam0) < 1e-10:
+                break
+        else:                                                  # pragma: no cover
+            raise ValueError("redistribution did not converge")
     return lost + eps * direction, float(eps)
 
 
 def simulate(occupancy: float = 0.0, context: float | str = "neutral", *,
-             n_parcels: int = 100, params: NetworkParams | None = None) -> NetworkState:
+             n_parcels: int = 100, params: NetworkParams | None = None,
+             rule: str = "eigenvalue") -> NetworkState:
     """FC and measures of the brain at one NMDA occupancy and context.
 
     Parameters
@@ -135,6 +176,9 @@ def simulate(occupancy: float = 0.0, context: float | str = "neutral", *,
         100 (default, about 25 ms a call) or 200 (several times slower; the first
         call at each size fits the baseline, under a second at 100 parcels).
     params : NetworkParams, optional
+    rule : str
+        How the lost coupling is given to other networks (:data:`RULES`,
+        :func:`redistribute`): ``"eigenvalue"`` (default) or ``"total"``.
 
     Returns
     -------
@@ -143,10 +187,11 @@ def simulate(occupancy: float = 0.0, context: float | str = "neutral", *,
     p = params_or_default("params", params, NetworkParams)
     occ = check_scalar("occupancy", occupancy, low=0.0, high=1.0)
     c = context_value(context)
-    base = baseline(n_parcels)
-    ref = _baseline_measures(n_parcels)
+    n = check_parcels(n_parcels)
+    base = baseline(n)
+    ref = _baseline_measures(n)
     delta = disruption(occ, c, p)
-    gains, eps = redistribute(base, delta, p)
+    gains, eps = redistribute(base, delta, p, rule=rule)
     g = coupling_from_gains(gains, base.topology, base.atlas.network)
     fc = functional_connectivity(g)
     m = measures(fc, base.atlas.labels)
@@ -224,6 +269,8 @@ def simulate_course(t_min: ArrayLike, occupancy: ArrayLike, context: float | str
                          f"{t.size} and {occ.size}")
     if np.any(np.diff(t) <= 0):
         raise ValueError("t_min must be strictly increasing")
+    check_parcels(n_parcels)
+    context_value(context)
     states = [simulate(float(o), context, n_parcels=n_parcels, params=params) for o in occ]
     sn, dmn = TARGETS
     return NetworkCourse(
@@ -264,7 +311,8 @@ def dose_context_map(occupancy: ArrayLike, context: ArrayLike, *,
     occ = check_array("occupancy", occupancy, low=0.0, high=1.0, ndim=1)
     ctx = check_array("context", context, low=-1.0, high=1.0, ndim=1)
     if occ.size * ctx.size > 2500 or occ.size == 0 or ctx.size == 0:
-        raise ValueError(f"the grid must have 1 to 2500 cells, got {occ.size} × {ctx.size}")
+        raise ValueError(f"occupancy × context must make a grid of 1 to 2500 cells, got "
+                         f"{occ.size} occupancies × {ctx.size} contexts")
     shape = (occ.size, ctx.size)
     sn, dmn, seg = np.empty(shape), np.empty(shape), np.empty(shape)
     state = np.empty(shape, dtype=int)

@@ -19,7 +19,7 @@ called with ``(J, -Q)``. Functional connectivity (FC) is the correlation,
 depend on :math:`\tau` or on a common noise level, only on :math:`G` and on
 the shape of :math:`Q`. For a symmetric :math:`G` and :math:`Q = \sigma^2 I`
 the solution is :math:`\Sigma = \tfrac{\sigma^2\tau}{2}(I - G)^{-1}`, which the
-fit of :mod:`~ketamodel.networks.baseline` uses and a test checks.
+fit of :mod:`~ketamodel.networks.fitting` uses and a test checks.
 """
 
 from __future__ import annotations
@@ -30,18 +30,22 @@ from numpy.typing import ArrayLike
 
 from .._blas import one_thread
 from ..params import check_integer, check_scalar
-from .measures import check_matrix
+from .metrics import check_matrix
 
-#: Coupling whose largest eigenvalue (real part) reaches this is refused as unstable.
-STABILITY_LIMIT = 1.0
+#: Coupling whose largest eigenvalue (real part) reaches this is refused as unstable (1 less a
+#: margin: at 1 − 1e-9 the covariance is already dominated by a single mode, FC all ones).
+STABILITY_LIMIT = 1.0 - 1e-9
 
 
 def largest_eigenvalue(coupling: np.ndarray) -> float:
     """The largest real part of the eigenvalues of a coupling matrix :math:`G`."""
-    g = np.asarray(coupling, dtype=float)
-    if np.array_equal(g, g.T):
-        return float(np.linalg.eigvalsh(g)[-1])
-    return float(np.max(np.linalg.eigvals(g).real))
+    g = check_matrix("coupling", coupling)
+    n = g.shape[0]
+    with one_thread():
+        if np.array_equal(g, g.T):
+            return float(scipy.linalg.eigh(g, subset_by_index=[n - 1, n - 1],
+                                           eigvals_only=True, driver="evr")[0])
+        return float(np.max(np.linalg.eigvals(g).real))
 
 
 def check_coupling(coupling: ArrayLike) -> np.ndarray:
@@ -53,8 +57,8 @@ def check_coupling(coupling: ArrayLike) -> np.ndarray:
     g = check_matrix("coupling", coupling)
     lam = largest_eigenvalue(g)
     if lam >= STABILITY_LIMIT:
-        raise ValueError(f"coupling is unstable: its largest eigenvalue is {lam:.4f}, and it "
-                         f"must be below {STABILITY_LIMIT:g} for a stationary state; weaken "
+        raise ValueError(f"coupling is unstable: its largest eigenvalue is {lam:.10f}, and it "
+                         "must be below 1 (by at least 1e-9) for a stationary state; weaken "
                          "the coupling")
     return g
 
@@ -88,7 +92,7 @@ def stationary_covariance(coupling: ArrayLike, *, tau_s: float = 1.0,
 
 
 def _noise_matrix(noise: ArrayLike | float, n: int) -> np.ndarray:
-    if np.ndim(noise) == 0:
+    if isinstance(noise, int | float | np.number) and not isinstance(noise, bool):
         return check_scalar("noise", noise, low=0.0, low_open=True, high=1e12) * np.eye(n)
     q = check_matrix("noise", noise, symmetric=True, n=n)
     if np.linalg.eigvalsh(q)[0] < -1e-12 * np.abs(q).max():
@@ -113,6 +117,24 @@ def correlation(covariance: ArrayLike) -> np.ndarray:
     r = cov / np.outer(sd, sd)
     np.fill_diagonal(r, 1.0)
     return r
+
+
+def regress_global_signal(covariance: ArrayLike) -> np.ndarray:
+    r"""The covariance after regressing out the global signal (the mean of all nodes).
+
+    With :math:`g = \mathbf{1}^	op x / n`, the residuals :math:`x - eta g` have
+    covariance :math:`\Sigma - \Sigma\mathbf{1}\mathbf{1}^	op\Sigma /
+    (\mathbf{1}^	op\Sigma\mathbf{1})`, exactly. Pass the result to
+    :func:`correlation` for FC after global signal regression (GSR), a common and
+    debated preprocessing step of resting-state fMRI.
+    """
+    cov = check_matrix("covariance", covariance, symmetric=True)
+    s1 = cov.sum(axis=1)
+    total = s1.sum()
+    if total <= 0:
+        raise ValueError("covariance must have a positive total (the global signal's "
+                         "variance)")
+    return cov - np.outer(s1, s1) / total
 
 
 def functional_connectivity(coupling: ArrayLike, *, noise: ArrayLike | float = 1.0

@@ -2,8 +2,11 @@ r"""Self-checking exercise of Chapter 4: system segregation by hand.
 
 The answer is compared with the right value and with the values the usual
 mistakes give: counting the diagonal as edges, keeping negative edges,
-dividing by :math:`\bar B` instead of :math:`\bar W`, and averaging per
-network before pooling. Feedback is a
+dividing by :math:`\bar B` instead of :math:`\bar W`, averaging each
+network's segregation, and averaging :math:`\bar W` and :math:`\bar B` per
+system before taking the ratio (the "eqcont" variant of the reference code,
+:cite:p:`chan2014decreased`). With systems of equal size the last two can
+coincide with the right answer; the chapter's exercise uses unequal ones. Feedback is a
 :class:`~ketamodel.reward.selfcheck.Feedback`, as in Chapters 2 and 3.
 """
 
@@ -15,7 +18,7 @@ import numpy as np
 
 from ..params import check_scalar
 from ..reward.selfcheck import Feedback
-from .measures import check_labels, check_matrix, system_segregation, within_between
+from .metrics import check_labels, check_matrix, system_segregation, within_between
 
 #: How close an answer must be to count (answers to 3 decimals).
 TOLERANCE = 0.003
@@ -39,13 +42,18 @@ def _mistakes(w: np.ndarray, labels: Any) -> dict[str, float]:
     seg = zeroed.segregation()
     out["each network's segregation was averaged; pool the edges instead"] = float(
         np.mean(list(seg.values())))
+    w_eq = float(np.mean(list(zeroed.within.values())))
+    b_eq = float(np.mean(list(zeroed.between.values())))
+    if w_eq > 0:
+        out["W̄ and B̄ were averaged per system first (the 'eqcont' variant); pool the "
+            "edges instead"] = (w_eq - b_eq) / w_eq
     return out
 
 
 def check_segregation(weights: Any, labels: Any, answer: float) -> Feedback:
     """Feedback on a hand computation of system segregation for ``weights`` and ``labels``.
 
-    The right value is :func:`~ketamodel.networks.measures.system_segregation`
+    The right value is :func:`~ketamodel.networks.metrics.system_segregation`
     (diagonal ignored, negative edges zeroed, edges pooled).
 
     >>> import numpy as np

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..params import check_integer, check_scalar
+from .metrics import check_labels, check_matrix
 
 
 def modular_graph(n_modules: int = 3, size: int = 4, *, within: float = 0.6,
@@ -51,8 +52,9 @@ def mix(weights: np.ndarray, labels: np.ndarray, fraction: float) -> np.ndarray:
     evenly over the between-module edges.
     """
     f = check_scalar("fraction", fraction, low=0.0, high=1.0)
-    w = np.array(weights, dtype=float)
-    lab = np.asarray(labels)
+    w = check_matrix("weights", weights, symmetric=True)
+    codes, _ = check_labels(labels, w.shape[0])
+    lab = codes
     same = (lab[:, None] == lab[None, :]) & ~np.eye(len(lab), dtype=bool)
     other = lab[:, None] != lab[None, :]
     moved = f * w[same].sum()

@@ -35,10 +35,35 @@ import scipy.optimize
 
 from .._blas import one_thread
 from ..params import check_instance
-from .atlas import NETWORKS, Atlas, atlas
 from .data import empirical_fc
-from .measures import check_matrix, within_between
+from .metrics import check_matrix, within_between
 from .ou import functional_connectivity
+from .parcellation import NETWORKS, Atlas, atlas, check_parcels
+
+
+def _check_correlation(name: str, values: object, n: int) -> np.ndarray:
+    """A symmetric ``n × n`` correlation matrix (diagonal 1, entries in [-1, 1]) or ValueError."""
+    m = check_matrix(name, values, symmetric=True, n=n)
+    if not np.allclose(np.diag(m), 1.0, atol=1e-6):
+        raise ValueError(f"{name} must be a correlation matrix with 1 on its diagonal")
+    if np.abs(m).max() > 1.0 + 1e-9:
+        raise ValueError(f"{name} must be a correlation matrix, entries in [-1, 1]; found "
+                         f"{np.abs(m).max():g}")
+    return m
+
+
+def block_means(fc: np.ndarray, brain: Atlas) -> np.ndarray:
+    """A null model: every edge replaced by the mean FC of its pair of networks (diagonal 1).
+
+    It knows the 28 block means of ``fc`` and nothing else, and is the benchmark a
+    model with 28 network-level gains has to beat edge by edge.
+    """
+    check_instance("brain", brain, Atlas)
+    m = _check_correlation("fc", fc, brain.n_parcels)
+    block = within_between(m, brain.labels).block
+    out = block[np.ix_(brain.network, brain.network)]
+    np.fill_diagonal(out, 1.0)
+    return out
 
 
 def topology(fc: np.ndarray) -> np.ndarray:
@@ -145,7 +170,7 @@ def fit_baseline(target: np.ndarray, brain: Atlas) -> Baseline:
     brain : Atlas
     """
     check_instance("brain", brain, Atlas)
-    fc = check_matrix("target", target, symmetric=True, n=brain.n_parcels)
+    fc = _check_correlation("target", target, brain.n_parcels)
     w = topology(fc)
     problem = _Fit(fc, w, brain.network)
     with one_thread():
@@ -163,9 +188,13 @@ def fit_baseline(target: np.ndarray, brain: Atlas) -> Baseline:
                     iterations=int(res.nfev))
 
 
-@lru_cache(maxsize=2)
 def baseline(n_parcels: int = 100) -> Baseline:
     """The baseline fitted to the discovery group of ``n_parcels`` (100 or 200), computed once."""
+    return _baseline(check_parcels(n_parcels))
+
+
+@lru_cache(maxsize=2)
+def _baseline(n_parcels: int) -> Baseline:
     brain = atlas(n_parcels)
     target = empirical_fc(n_parcels, "discovery")
     target.setflags(write=False)
@@ -181,7 +210,7 @@ class Agreement:
     r : float
         Pearson correlation over the upper triangle (edge by edge).
     mean_abs_error : float
-        Mean |model − empirical| over the upper triangle.
+        Mean absolute difference of model and empirical FC over the upper triangle.
     within_model, within_empirical, between_model, between_empirical : dict
         Mean within- and between-network FC per network (signed).
     block_r : float
@@ -203,6 +232,10 @@ def agreement(model: np.ndarray, empirical: np.ndarray, brain: Atlas) -> Agreeme
     m = check_matrix("model", model, symmetric=True, n=brain.n_parcels)
     e = check_matrix("empirical", empirical, symmetric=True, n=brain.n_parcels)
     iu = np.triu_indices(brain.n_parcels, 1)
+    for name, x in (("model", m), ("empirical", e)):
+        if np.ptp(x[iu]) == 0:
+            raise ValueError(f"{name} has the same value on every edge, so no correlation "
+                             "with it is defined")
     bm, be = within_between(m, brain.labels), within_between(e, brain.labels)
     ib = np.triu_indices(len(bm.networks))
     return Agreement(

@@ -89,10 +89,13 @@ def check_labels(labels: Any, n: int) -> tuple[np.ndarray, tuple]:
         If ``labels`` is not a flat sequence of ``n`` numbers or strings, or
         names fewer than 2 networks.
     """
-    arr = np.asarray(labels, dtype=object) if not isinstance(labels, np.ndarray) else labels
+    try:
+        arr = np.asarray(labels, dtype=object) if not isinstance(labels, np.ndarray) else labels
+    except ValueError:
+        raise ValueError("labels must be a flat sequence, one network per node") from None
     if arr.ndim != 1 or arr.shape[0] != n:
         raise ValueError(f"labels must give one network per node ({n}), got shape "
-                         f"{np.shape(labels)}")
+                         f"{arr.shape}")
     if not all(isinstance(x, str | int | np.integer | np.str_) and not isinstance(x, bool)
                for x in arr.tolist()):
         raise ValueError("labels must be whole numbers or strings, one per node")
@@ -136,8 +139,13 @@ class BlockFC:
     between_mean: float
 
     def segregation(self) -> dict:
-        """Per network, :math:`(W_s - B_s)/W_s` from this object's (signed or zeroed) means."""
-        return {k: (self.within[k] - self.between[k]) / self.within[k] for k in self.networks}
+        """Per network, :math:`(W_s - B_s)/W_s` from this object's (signed or zeroed) means.
+
+        NaN for a network whose mean within-network FC is not positive: there the
+        ratio has no meaning.
+        """
+        return {k: (self.within[k] - self.between[k]) / self.within[k]
+                if self.within[k] > 0 else float("nan") for k in self.networks}
 
 
 def within_between(fc: ArrayLike, labels: Any, *, negative: str = "keep") -> BlockFC:
@@ -154,7 +162,7 @@ def within_between(fc: ArrayLike, labels: Any, *, negative: str = "keep") -> Blo
     """
     m = check_matrix("fc", fc, symmetric=True)
     codes, names = check_labels(labels, m.shape[0])
-    if negative not in ("keep", "zero"):
+    if not isinstance(negative, str) or negative not in ("keep", "zero"):
         raise ValueError(f"negative must be 'keep' or 'zero', got {negative!r}")
     if negative == "zero":
         m = np.where(m > 0, m, 0.0)
@@ -233,13 +241,14 @@ def modularity(weights: ArrayLike, labels: Any, *, resolution: float = 1.0) -> f
 def global_efficiency(weights: ArrayLike) -> float:
     r"""Weighted global efficiency (lengths :math:`1/w`; positive weights, no diagonal).
 
-    Pairs with no path contribute 0. SciPy's Dijkstra on the length matrix.
+    Pairs with no path contribute 0. SciPy's Floyd–Warshall on the dense length matrix.
     """
     a = _positive(check_matrix("weights", weights, symmetric=True))
     n = a.shape[0]
     lengths = np.zeros_like(a)
-    np.divide(1.0, a, out=lengths, where=a > 0)
-    d = scipy.sparse.csgraph.shortest_path(lengths, method="D", directed=False)
+    with np.errstate(over="ignore"):        # a subnormal weight: an infinite length
+        np.divide(1.0, a, out=lengths, where=a > 0)
+    d = scipy.sparse.csgraph.shortest_path(lengths, method="FW", directed=False)
     off = ~np.eye(n, dtype=bool)
     inv = np.zeros_like(d)
     np.divide(1.0, d, out=inv, where=np.isfinite(d) & off & (d > 0))

@@ -18,7 +18,7 @@ import networkx as nx
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ..params import check_instance
+from ..params import check_instance, check_integer, check_scalar
 
 #: The seven networks in the atlas order (tokens of the Schaefer label names).
 NETWORKS = ("Vis", "SomMot", "DorsAttn", "SalVentAttn", "Limbic", "Cont", "Default")
@@ -58,7 +58,8 @@ def network_name(name: str) -> str:
             return name
         if name in ALIASES:
             return ALIASES[name]
-    raise ValueError(f"network must be one of {NETWORKS} or {tuple(ALIASES)}, got {name!r}")
+    raise ValueError(f"name must be a network, one of {NETWORKS} or {tuple(ALIASES)}, got "
+                     f"{name!r}")
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,14 @@ class Atlas:
         return {k: int(np.sum(self.network == i)) for i, k in enumerate(NETWORKS)}
 
 
+def check_parcels(n_parcels: object) -> int:
+    """``n_parcels`` as an int, or ``ValueError`` unless it is 100 or 200."""
+    n = check_integer("n_parcels", n_parcels, low=100, high=200)
+    if n not in COUNTS:
+        raise ValueError(f"n_parcels must be one of {tuple(COUNTS)}, got {n_parcels!r}")
+    return n
+
+
 def atlas(n_parcels: int = 100) -> Atlas:
     """The Schaefer atlas of ``n_parcels`` (100 or 200) parcels in 7-network order.
 
@@ -104,15 +113,14 @@ def atlas(n_parcels: int = 100) -> Atlas:
     >>> a.counts()["SalVentAttn"], a.indices("SN")[:3] + 1
     (12, array([24, 25, 26]))
     """
-    if isinstance(n_parcels, bool) or n_parcels not in COUNTS:
-        raise ValueError(f"n_parcels must be one of {tuple(COUNTS)}, got {n_parcels!r}")
+    n = check_parcels(n_parcels)
     network, hemisphere, names = [], [], []
-    for hemi, counts in zip(("LH", "RH"), COUNTS[n_parcels], strict=True):
+    for hemi, counts in zip(("LH", "RH"), COUNTS[n], strict=True):
         for k, count in enumerate(counts):
             network += [k] * count
             hemisphere += [hemi] * count
             names += [f"{hemi}_{NETWORKS[k]}_{j + 1}" for j in range(count)]
-    return Atlas(n_parcels=int(n_parcels), network=np.asarray(network),
+    return Atlas(n_parcels=n, network=np.asarray(network),
                  hemisphere=np.asarray(hemisphere), names=tuple(names))
 
 
@@ -125,7 +133,7 @@ def brain_graph(weights: ArrayLike, brain: Atlas, *, threshold: float = 0.0) -> 
         A symmetric ``n × n`` matrix (e.g. functional connectivity), ``n`` the atlas size.
     brain : Atlas
     threshold : float
-        Only edges with weight above it are kept (the diagonal never is).
+        Only edges with weight above it are kept (the diagonal never is); within ±10⁶.
 
     Returns
     -------
@@ -133,10 +141,11 @@ def brain_graph(weights: ArrayLike, brain: Atlas, *, threshold: float = 0.0) -> 
         Nodes ``0 … n-1`` with attributes ``network`` (token), ``hemisphere`` and
         ``name``; edges with attribute ``weight``.
     """
-    from .measures import check_matrix  # measures imports atlas
+    from .metrics import check_matrix  # measures imports atlas
 
     check_instance("brain", brain, Atlas)
     w = check_matrix("weights", weights, symmetric=True, n=brain.n_parcels)
+    threshold = check_scalar("threshold", threshold, low=-1e6, high=1e6)
     graph = nx.Graph()
     labels = brain.labels
     for i in range(brain.n_parcels):
