@@ -60,7 +60,10 @@ def block_means(fc: np.ndarray, brain: Atlas) -> np.ndarray:
     """
     check_instance("brain", brain, Atlas)
     m = _check_correlation("fc", fc, brain.n_parcels)
-    block = within_between(m, brain.labels).block
+    blocks = within_between(m, brain.labels)
+    order = [NETWORKS.index(k) for k in blocks.networks]     # first appearance → atlas order
+    block = np.empty_like(blocks.block)
+    block[np.ix_(order, order)] = blocks.block
     out = block[np.ix_(brain.network, brain.network)]
     np.fill_diagonal(out, 1.0)
     return out

@@ -76,6 +76,8 @@ class NetworkState:
     state : str
         One of :data:`STATES`.
     atlas : Atlas
+    rule : str
+        The redistribution rule used (:data:`RULES`).
     """
 
     occupancy: float
@@ -91,6 +93,7 @@ class NetworkState:
     desegregation: dict
     state: str
     atlas: Atlas
+    rule: str = "eigenvalue"
 
 
 def _state(disintegration: dict, threshold: float) -> str:
@@ -201,7 +204,8 @@ def simulate(occupancy: float = 0.0, context: float | str = "neutral", *,
     return NetworkState(
         occupancy=occ, context=c, context_name=context_label(c), delta=delta, gains=gains,
         coupling=g, epsilon=eps, fc=fc, measures=m, disintegration=dis,
-        desegregation=deseg, state=_state(dis, p.state_threshold), atlas=base.atlas)
+        desegregation=deseg, state=_state(dis, p.state_threshold), atlas=base.atlas,
+        rule=rule)
 
 
 _REFERENCE: dict[int, Measures] = {}
@@ -248,8 +252,8 @@ class NetworkCourse:
 
 
 def simulate_course(t_min: ArrayLike, occupancy: ArrayLike, context: float | str = "neutral",
-                    *, n_parcels: int = 100, params: NetworkParams | None = None
-                    ) -> NetworkCourse:
+                    *, n_parcels: int = 100, params: NetworkParams | None = None,
+                    rule: str = "eigenvalue") -> NetworkCourse:
     """:func:`simulate` at each time of an occupancy course (about 25 ms a point).
 
     Parameters
@@ -261,6 +265,8 @@ def simulate_course(t_min: ArrayLike, occupancy: ArrayLike, context: float | str
     context : float or str
     n_parcels : int
     params : NetworkParams, optional
+    rule : str
+        As for :func:`simulate`.
     """
     t = check_array("t_min", t_min, low=0.0, ndim=1)
     occ = check_array("occupancy", occupancy, low=0.0, high=1.0, ndim=1)
@@ -271,7 +277,8 @@ def simulate_course(t_min: ArrayLike, occupancy: ArrayLike, context: float | str
         raise ValueError("t_min must be strictly increasing")
     check_parcels(n_parcels)
     context_value(context)
-    states = [simulate(float(o), context, n_parcels=n_parcels, params=params) for o in occ]
+    states = [simulate(float(o), context, n_parcels=n_parcels, params=params, rule=rule)
+              for o in occ]
     sn, dmn = TARGETS
     return NetworkCourse(
         t_min=t, occupancy=occ, context=context_value(context),
@@ -306,8 +313,12 @@ class DoseContextMap:
 
 
 def dose_context_map(occupancy: ArrayLike, context: ArrayLike, *,
-                     params: NetworkParams | None = None) -> DoseContextMap:
-    """:func:`simulate` over a grid (100 parcels; about 25 ms a cell, at most 2500 cells)."""
+                     params: NetworkParams | None = None, rule: str = "eigenvalue"
+                     ) -> DoseContextMap:
+    """:func:`simulate` over a grid (100 parcels; tens of ms a cell, at most 2500 cells).
+
+    With ``rule="total"``, a cell where the brain would be unstable raises ``ValueError``.
+    """
     occ = check_array("occupancy", occupancy, low=0.0, high=1.0, ndim=1)
     ctx = check_array("context", context, low=-1.0, high=1.0, ndim=1)
     if occ.size * ctx.size > 2500 or occ.size == 0 or ctx.size == 0:
@@ -318,7 +329,7 @@ def dose_context_map(occupancy: ArrayLike, context: ArrayLike, *,
     state = np.empty(shape, dtype=int)
     for i, o in enumerate(occ):
         for j, c in enumerate(ctx):
-            s = simulate(float(o), float(c), params=params)
+            s = simulate(float(o), float(c), params=params, rule=rule)
             sn[i, j] = s.disintegration[TARGETS[0]]
             dmn[i, j] = s.disintegration[TARGETS[1]]
             seg[i, j] = s.measures.segregation

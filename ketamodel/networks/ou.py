@@ -122,13 +122,24 @@ def correlation(covariance: ArrayLike) -> np.ndarray:
 def regress_global_signal(covariance: ArrayLike) -> np.ndarray:
     r"""The covariance after regressing out the global signal (the mean of all nodes).
 
-    With :math:`g = \mathbf{1}^	op x / n`, the residuals :math:`x - eta g` have
-    covariance :math:`\Sigma - \Sigma\mathbf{1}\mathbf{1}^	op\Sigma /
-    (\mathbf{1}^	op\Sigma\mathbf{1})`, exactly. Pass the result to
-    :func:`correlation` for FC after global signal regression (GSR), a common and
-    debated preprocessing step of resting-state fMRI.
+    With the global signal :math:`g = \mathbf{1}^\top x / n`, each node's residual is
+    :math:`x_i - \beta_i g` with :math:`\beta_i = \mathrm{cov}(x_i, g)/\mathrm{var}(g)
+    = (\Sigma\mathbf{1})_i / (\mathbf{1}^\top\Sigma\mathbf{1}/n)`, and the residuals have
+    covariance :math:`\Sigma - \Sigma\mathbf{1}\mathbf{1}^\top\Sigma /
+    (\mathbf{1}^\top\Sigma\mathbf{1})`, exactly. Pass the result to :func:`correlation`
+    for FC after global signal regression (GSR), a common and debated preprocessing step
+    of resting-state fMRI.
+
+    Raises
+    ------
+    ValueError
+        If ``covariance`` is not symmetric positive semi-definite, or the global signal
+        has no variance.
     """
     cov = check_matrix("covariance", covariance, symmetric=True)
+    if np.linalg.eigvalsh(cov)[0] < -1e-12 * np.abs(cov).max():
+        raise ValueError("covariance must be positive semi-definite, it has a negative "
+                         "eigenvalue")
     s1 = cov.sum(axis=1)
     total = s1.sum()
     if total <= 0:

@@ -133,7 +133,7 @@ def brain_graph(weights: ArrayLike, brain: Atlas, *, threshold: float = 0.0) -> 
         A symmetric ``n × n`` matrix (e.g. functional connectivity), ``n`` the atlas size.
     brain : Atlas
     threshold : float
-        Only edges with weight above it are kept (the diagonal never is); within ±10⁶.
+        Only edges with weight above it are kept (the diagonal never is); within ±1000.
 
     Returns
     -------
@@ -145,7 +145,7 @@ def brain_graph(weights: ArrayLike, brain: Atlas, *, threshold: float = 0.0) -> 
 
     check_instance("brain", brain, Atlas)
     w = check_matrix("weights", weights, symmetric=True, n=brain.n_parcels)
-    threshold = check_scalar("threshold", threshold, low=-1e6, high=1e6)
+    threshold = check_scalar("threshold", threshold, low=-1e3, high=1e3)
     graph = nx.Graph()
     labels = brain.labels
     for i in range(brain.n_parcels):

@@ -233,9 +233,9 @@ def state_measures(states: Mapping[str, nw.NetworkState]) -> Figure:
         b.legend(fontsize=8, ncols=2, loc="upper right")
         b.set_ylim(0, 1.15)
         _finish(b, "B. Whole-brain measures", None, "value")
-        fig.suptitle("Segregation falls in both disrupted states, and the disrupted network's "
-                     "between-network FC falls too", x=0.01, ha="left", fontweight="bold",
-                     fontsize=11)
+        fig.suptitle("Segregation falls in both disrupted states; under the default rule, "
+                     "without GSR, between-network FC falls too", x=0.01, ha="left",
+                     fontweight="bold", fontsize=11)
     return fig
 
 
