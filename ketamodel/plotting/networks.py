@@ -301,7 +301,7 @@ def network_explorer(occupancy: float = 0.54, context: str = "neutral"
     ref = nw.simulate(0.0)
     brain = ref.atlas
     with style():
-        fig, (a, b) = new_figure(1, 2, figsize=(9.6, 4.4), width_ratios=(1.1, 1))
+        fig, (a, b) = new_figure(1, 2, figsize=(8.8, 4.0), width_ratios=(1.1, 1))
         image = _matrix(a, np.zeros_like(ref.fc), brain, vmin=-0.3, vmax=0.3, cmap="PuOr_r")
         fig.colorbar(image, ax=a, shrink=0.8, label="FC − baseline")
         a.set_title("A. Change of FC from baseline", loc="left")
@@ -328,8 +328,7 @@ def network_explorer(occupancy: float = 0.54, context: str = "neutral"
             bar.set_height(-100 * s.disintegration[k])
         for bar, k in zip(between, nw.NETWORKS, strict=True):
             bar.set_height(100 * s.desegregation[k])
-        title.set_text(f"Occupancy {float(occupancy):.2f}, {context}: {s.state}; "
-                       f"segregation {s.measures.segregation:.2f} "
+        title.set_text(f"{s.state}: segregation {s.measures.segregation:.2f} "
                        f"(baseline {ref.measures.segregation:.2f})")
         return False
 

@@ -89,7 +89,8 @@ class _Renderer:
 
     def png(self, full: bool = False) -> bytes:
         buf = io.BytesIO()
-        self.image(full).save(buf, format="png", compress_level=1)
+        # RGB, not RGBA: the figure is opaque, and a quarter fewer bytes encode faster.
+        self.image(full).convert("RGB").save(buf, format="png", compress_level=1)
         return buf.getvalue()
 
 
