@@ -72,7 +72,8 @@ def stationary_covariance(coupling: ArrayLike, *, tau_s: float = 1.0,
     coupling : array_like
         :math:`G`, ``n × n``, stable (need not be symmetric).
     tau_s : float
-        :math:`\tau`, s (> 0).
+        :math:`\tau`, s (> 0). Default 1 s, *assumed*: it scales :math:`\Sigma` and the
+        time axis only, and FC does not depend on it.
     noise : float or array_like
         :math:`Q`: a variance per unit time for every node (a number > 0), or an
         ``n × n`` symmetric positive semi-definite matrix.
@@ -175,9 +176,12 @@ def simulate_timeseries(coupling: ArrayLike, t_end_s: float, *, dt_s: float = 0.
     dt_s : float
         Step, s; at most a tenth of ``tau_s``.
     tau_s : float
-        :math:`\tau`, s.
+        :math:`\tau`, s. Default 1 s, *assumed*: a relaxation time of the order of the
+        slow fluctuations of resting-state signals, for illustration; FC does not
+        depend on it.
     noise : float
-        :math:`q`, variance per unit time of each node's noise (> 0).
+        :math:`q`, variance per unit time of each node's noise (> 0; default 1, in
+        arbitrary units: FC does not depend on it).
     seed : int or numpy.random.Generator
 
     Returns
