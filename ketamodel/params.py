@@ -264,3 +264,10 @@ def check_params(obj: Any) -> None:
         check_scalar(f"{type(obj).__name__}.{f.name} ({md['unit']})", getattr(obj, f.name),
                      low=md["low"], high=md["high"], low_open=md["low_open"],
                      high_open=md["high_open"])
+
+
+def make_rng(seed: int | np.random.Generator) -> np.random.Generator:
+    """A NumPy generator from a seed (a whole number >= 0) or a generator (used as is)."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    return np.random.default_rng(check_integer("seed", seed, low=0))

@@ -29,7 +29,7 @@ import scipy.linalg
 from numpy.typing import ArrayLike
 
 from .._blas import one_thread
-from ..params import check_integer, check_scalar
+from ..params import check_scalar, make_rng
 from .metrics import check_matrix
 
 #: Coupling whose largest eigenvalue (real part) reaches this is refused as unstable (1 less a
@@ -37,14 +37,20 @@ from .metrics import check_matrix
 STABILITY_LIMIT = 1.0 - 1e-9
 
 
+def _top_eigenpair(g: np.ndarray) -> tuple[float, np.ndarray]:
+    """The largest eigenvalue of a symmetric matrix and its unit eigenvector (one BLAS thread)."""
+    n = g.shape[0]
+    with one_thread():
+        lam, vec = scipy.linalg.eigh(g, subset_by_index=[n - 1, n - 1], driver="evr")
+    return float(lam[0]), vec[:, 0]
+
+
 def largest_eigenvalue(coupling: np.ndarray) -> float:
     """The largest real part of the eigenvalues of a coupling matrix :math:`G`."""
     g = check_matrix("coupling", coupling)
-    n = g.shape[0]
+    if np.array_equal(g, g.T):
+        return _top_eigenpair(g)[0]
     with one_thread():
-        if np.array_equal(g, g.T):
-            return float(scipy.linalg.eigh(g, subset_by_index=[n - 1, n - 1],
-                                           eigvals_only=True, driver="evr")[0])
         return float(np.max(np.linalg.eigvals(g).real))
 
 
@@ -194,10 +200,7 @@ def simulate_timeseries(coupling: ArrayLike, t_end_s: float, *, dt_s: float = 0.
     dt = check_scalar("dt_s", dt_s, low=0.0, low_open=True, high=tau / 10)
     t_end = check_scalar("t_end_s", t_end_s, low=0.0, low_open=True, high=1e7 * dt)
     q = check_scalar("noise", noise, low=0.0, low_open=True, high=1e12)
-    if isinstance(seed, np.random.Generator):
-        rng = seed
-    else:
-        rng = np.random.default_rng(check_integer("seed", seed))
+    rng = make_rng(seed)
     n = g.shape[0]
     steps = int(np.floor(t_end / dt + 1e-9))
     step = np.eye(n) + dt * (g - np.eye(n)) / tau       # x_{k+1} = step @ x_k + kick

@@ -55,10 +55,11 @@ from ..params import (
     check_integer,
     check_params,
     check_scalar,
+    make_rng,
     param,
     params_or_default,
 )
-from .prt import PRTDesign, PRTSequence, _make_rng, prt_measures, trial_sequence
+from .prt import PRTDesign, PRTSequence, prt_measures, trial_sequence
 
 _TOOLBOX = ("huys2016emfit; default of the toolbox's surrogate-data code, not a fitted "
             "group mean")
@@ -202,7 +203,7 @@ def simulate_agents(params: AgentParams | None = None, *, n_agents: int = 1000,
     n = check_integer("n_agents", n_agents, low=1, high=1_000_000)
     cb = check_instance("counterbalance", counterbalance, bool)
     on_rich = _counterbalanced(n) if cb else np.ones(n, dtype=bool)
-    rng = _make_rng(seed)
+    rng = make_rng(seed)
     seq = trial_sequence(rng) if sequence is None else params_or_default(
         "sequence", sequence, PRTSequence)
     stim = seq.stimulus
@@ -276,7 +277,7 @@ def bias_by_rho(rho: ArrayLike, *, base: AgentParams | None = None, n_agents: in
     if r.size * n > 1_000_000:
         raise ValueError(f"n_agents: len(rho) * n_agents must be at most 1000000, got "
                          f"{r.size} * {n}")
-    rng = _make_rng(seed)
+    rng = make_rng(seed)
     seq = trial_sequence(rng)
     n_trials = seq.stimulus.shape[1]
     u_choice = np.tile(rng.random((n_trials, n)), (1, r.size))

@@ -22,9 +22,9 @@ from numpy.typing import ArrayLike
 from scipy.optimize import minimize
 from scipy.special import expit, logit
 
-from ..params import check_array, check_integer, params_or_default
+from ..params import check_array, check_integer, make_rng, params_or_default
 from .agent import AgentParams, _counterbalanced, _on_rich, _run
-from .prt import PRTDesign, _make_rng, trial_sequence
+from .prt import PRTDesign, trial_sequence
 
 #: The accepted shapes of the 0/1 code arrays, by the number of dimensions wanted.
 _SHAPES = {2: "(n_sessions, n_trials) or (n_trials,)",
@@ -162,7 +162,7 @@ def _fit_batch(stimulus: ArrayLike, choice: ArrayLike, reward: ArrayLike, *,
         raise ValueError(f"stimulus: at most 1000 participants per call, got {n_p}")
     flags = _on_rich("q0_on_rich", q0_on_rich, (n_p, n_s))
     k = check_integer("n_starts", n_starts, low=1, high=50)
-    rng = _make_rng(seed)
+    rng = make_rng(seed)
     lo, hi = (np.tile(v, n_p) for v in np.array(_BOUNDS).T)
     steps = np.eye(5)[:, None, :] * _FD_STEP                # (5, 1, 5)
 
@@ -348,7 +348,7 @@ def recover(params: AgentParams, *, n_participants: int = 20, n_sessions: int = 
     p = params_or_default("params", params, AgentParams)
     n_p = check_integer("n_participants", n_participants, low=1, high=500)
     n_s = check_integer("n_sessions", n_sessions, low=1, high=20)
-    rng = _make_rng(check_integer("seed", seed, low=0))
+    rng = make_rng(check_integer("seed", seed, low=0))
     seq = trial_sequence(rng, n_sessions=n_p * n_s)
     on_rich = np.repeat(_counterbalanced(n_p), n_s)          # fixed per participant
     n_trials = seq.stimulus.shape[1]

@@ -37,6 +37,7 @@ from ..params import (
     check_array,
     check_integer,
     check_params,
+    make_rng,
     param,
 )
 
@@ -134,7 +135,7 @@ def trial_sequence(seed: int | np.random.Generator = 0, *, n_sessions: int = 1,
     -------
     PRTSequence
     """
-    rng = _make_rng(seed)
+    rng = make_rng(seed)
     ns = check_integer("n_sessions", n_sessions, low=1, high=100000)
     nb = check_integer("n_blocks", n_blocks, low=1, high=100)
     nt = check_integer("trials_per_block", trials_per_block, low=2, high=1000)
@@ -144,13 +145,6 @@ def trial_sequence(seed: int | np.random.Generator = 0, *, n_sessions: int = 1,
     stim = np.stack([np.concatenate([_block(rng, nt // 2, mr) for _ in range(nb)])
                      for _ in range(ns)])
     return PRTSequence(stimulus=stim, block=np.repeat(np.arange(nb), nt))
-
-
-def _make_rng(seed: int | np.random.Generator) -> np.random.Generator:
-    """A NumPy generator from a seed (a whole number >= 0) or a generator (used as is)."""
-    if isinstance(seed, np.random.Generator):
-        return seed
-    return np.random.default_rng(check_integer("seed", seed, low=0))
 
 
 def log_response_bias(rich_correct: ArrayLike, rich_incorrect: ArrayLike,
