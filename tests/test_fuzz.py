@@ -353,6 +353,9 @@ NOT_FUZZED: dict[str, str] = {
     "networks.within_gains": "a step of redistribute; delta is the dict disruption builds",
     "networks.between_direction": "a step of redistribute; delta is the dict disruption "
                                   "builds",
+    "networks.coupling_lost": "a sum over the gains redistribute starts from, on a "
+                              "Baseline; its delta goes through check_delta, tested in "
+                              "tests/test_networks.py",
     "networks.check_delta": "the validator of the disruption dict, tested in "
                             "tests/test_networks.py",
     "networks.redistribute": "a step of simulate on a Baseline and the dict of disruptions "

@@ -1103,3 +1103,17 @@ def test_coupling_at_the_edge_of_stability_is_refused():
     g = np.array([[0.0, 1.0 - 1e-13], [1.0 - 1e-13, 0.0]])
     with pytest.raises(ValueError, match="unstable"):
         nw.functional_connectivity(g)
+
+
+def test_coupling_lost_is_the_within_network_loss_before_redistribution(base):
+    p = nw.NetworkParams()
+    delta = {"SalVentAttn": 0.5, "Default": 0.3}
+    lost = nw.ketamine.within_gains(base.gains, delta, p)
+    expected = base.coupling.sum() - nw.fitting.coupling_from_gains(
+        lost, base.topology, base.atlas.network).sum()
+    assert nw.coupling_lost(base, delta, p) == pytest.approx(expected, rel=1e-12)
+    assert nw.coupling_lost(base, {"SN": 0.5}, p) == pytest.approx(
+        nw.coupling_lost(base, {"SalVentAttn": 0.5}, p), rel=1e-12)
+    assert nw.coupling_lost(base, {"SN": 0.0}, p) == pytest.approx(0.0, abs=1e-12)
+    with pytest.raises(ValueError):
+        nw.coupling_lost(base, {"Auditory": 0.5}, p)

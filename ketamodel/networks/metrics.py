@@ -164,6 +164,13 @@ def within_between(fc: ArrayLike, labels: Any, *, negative: str = "keep") -> Blo
     codes, names = check_labels(labels, m.shape[0])
     if not isinstance(negative, str) or negative not in ("keep", "zero"):
         raise ValueError(f"negative must be 'keep' or 'zero', got {negative!r}")
+    return _within_between(m, codes, names, negative)
+
+
+# The private kernels (_within_between, _participation, _modularity, _efficiency) take
+# checked input: a square symmetric float matrix, codes and names from check_labels. Each
+# public function checks its input once, and measures() checks once for all of them.
+def _within_between(m: np.ndarray, codes: np.ndarray, names: tuple, negative: str) -> BlockFC:
     if negative == "zero":
         m = np.where(m > 0, m, 0.0)
     m = m.copy()
@@ -216,7 +223,11 @@ def participation_coefficient(weights: ArrayLike, labels: Any) -> np.ndarray:
     """
     a = _positive(check_matrix("weights", weights, symmetric=True))
     codes, names = check_labels(labels, a.shape[0])
-    k_is = a @ np.eye(len(names))[codes]
+    return _participation(a, codes, len(names))
+
+
+def _participation(a: np.ndarray, codes: np.ndarray, k: int) -> np.ndarray:
+    k_is = a @ np.eye(k)[codes]
     k_i = k_is.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         p = 1.0 - np.sum((k_is / k_i[:, None]) ** 2, axis=1)
@@ -228,10 +239,14 @@ def modularity(weights: ArrayLike, labels: Any, *, resolution: float = 1.0) -> f
     a = _positive(check_matrix("weights", weights, symmetric=True))
     codes, names = check_labels(labels, a.shape[0])
     gamma = check_scalar("resolution", resolution, low=0.0, high=1e3)
+    return _modularity(a, codes, len(names), gamma)
+
+
+def _modularity(a: np.ndarray, codes: np.ndarray, n_networks: int, gamma: float) -> float:
     two_m = a.sum()
     if two_m <= 0:
         raise ValueError("weights has no positive edge, so modularity is undefined")
-    onehot = np.eye(len(names))[codes]
+    onehot = np.eye(n_networks)[codes]
     k = a.sum(axis=1)
     within = np.trace(onehot.T @ a @ onehot)
     expected = np.sum((onehot.T @ k) ** 2)
@@ -243,7 +258,10 @@ def global_efficiency(weights: ArrayLike) -> float:
 
     Pairs with no path contribute 0. SciPy's Floyd–Warshall on the dense length matrix.
     """
-    a = _positive(check_matrix("weights", weights, symmetric=True))
+    return _efficiency(_positive(check_matrix("weights", weights, symmetric=True)))
+
+
+def _efficiency(a: np.ndarray) -> float:
     n = a.shape[0]
     lengths = np.zeros_like(a)
     with np.errstate(over="ignore"):        # a subnormal weight: an infinite length
@@ -287,13 +305,14 @@ def measures(fc: ArrayLike, labels: Any) -> Measures:
     """All measures of :class:`Measures` for one matrix and its labels (a few ms at 100 nodes)."""
     m = check_matrix("fc", fc, symmetric=True)
     codes, names = check_labels(labels, m.shape[0])
-    zeroed = within_between(m, labels, negative="zero")
+    zeroed = _within_between(m, codes, names, "zero")
     if zeroed.within_mean <= 0:
         raise ValueError("fc needs a positive mean within-network FC")
-    p = participation_coefficient(m, labels)
+    a = _positive(m)
+    p = _participation(a, codes, len(names))
     return Measures(
-        block=within_between(m, labels),
+        block=_within_between(m, codes, names, "keep"),
         segregation=(zeroed.within_mean - zeroed.between_mean) / zeroed.within_mean,
         network_segregation=zeroed.segregation(),
         participation={k: float(p[codes == i].mean()) for i, k in enumerate(names)},
-        modularity=modularity(m, labels), efficiency=global_efficiency(m))
+        modularity=_modularity(a, codes, len(names), 1.0), efficiency=_efficiency(a))

@@ -12,9 +12,9 @@ context.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
-import scipy.linalg
 from numpy.typing import ArrayLike
 
 from .._blas import one_thread
@@ -31,7 +31,7 @@ from .ketamine import (
     within_gains,
 )
 from .metrics import Measures, measures
-from .ou import STABILITY_LIMIT, functional_connectivity, largest_eigenvalue
+from .ou import STABILITY_LIMIT, _top_eigenpair, functional_connectivity, largest_eigenvalue
 from .parcellation import Atlas, check_parcels
 
 #: How the coupling a network loses is given to its links with others
@@ -103,13 +103,6 @@ def _state(disintegration: dict, threshold: float) -> str:
     return STATES[1] if sn >= dmn else STATES[2]
 
 
-def _top_eigenpair(g: np.ndarray) -> tuple[float, np.ndarray]:
-    """The largest eigenvalue of a symmetric matrix and its unit eigenvector."""
-    n = g.shape[0]
-    lam, vec = scipy.linalg.eigh(g, subset_by_index=[n - 1, n - 1], driver="evr")
-    return float(lam[0]), vec[:, 0]
-
-
 def redistribute(base: Baseline, delta: dict[str, float], params: NetworkParams | None = None,
                  *, rule: str = "eigenvalue") -> tuple[np.ndarray, float]:
     r"""The gains after disruption ``delta``, and :math:`\varepsilon` (steps 3-4 of ketamine).
@@ -162,6 +155,21 @@ def redistribute(base: Baseline, delta: dict[str, float], params: NetworkParams 
     return lost + eps * direction, float(eps)
 
 
+def coupling_lost(base: Baseline, delta: dict[str, float], params: NetworkParams | None = None
+                  ) -> float:
+    """The coupling (sum of :math:`G`) that disruption ``delta`` takes from within networks.
+
+    Before any is given back between networks (step 3 of
+    :mod:`~ketamodel.networks.ketamine`); compare with the state's ``coupling.sum()`` to
+    see how much came back.
+    """
+    check_instance("base", base, Baseline)
+    params = params_or_default("params", params, NetworkParams)
+    lost = within_gains(base.gains, check_delta(delta, params), params)
+    return float(base.coupling.sum()
+                 - coupling_from_gains(lost, base.topology, base.atlas.network).sum())
+
+
 def simulate(occupancy: float = 0.0, context: float | str = "neutral", *,
              n_parcels: int = 100, params: NetworkParams | None = None,
              rule: str = "eigenvalue") -> NetworkState:
@@ -208,15 +216,11 @@ def simulate(occupancy: float = 0.0, context: float | str = "neutral", *,
         rule=rule)
 
 
-_REFERENCE: dict[int, Measures] = {}
-
-
+@lru_cache(maxsize=2)
 def _baseline_measures(n_parcels: int) -> Measures:
-    """Measures of the fitted baseline (computed once per size)."""
-    if n_parcels not in _REFERENCE:
-        base = baseline(n_parcels)
-        _REFERENCE[n_parcels] = measures(base.fc, base.atlas.labels)
-    return _REFERENCE[n_parcels]
+    """Measures of the fitted baseline (computed once per size, like the fit itself)."""
+    base = baseline(n_parcels)
+    return measures(base.fc, base.atlas.labels)
 
 
 @dataclass(frozen=True)
