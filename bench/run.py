@@ -70,6 +70,7 @@ TARGET_PAGE_FRAMES_MB = 3.0            # frames per page
 TARGET_AGENTS_MS = 100.0               # 1000 PRT agents x 300 trials
 TARGET_PLASTICITY_MS = 50.0            # the plasticity cascade over 6 weeks
 TARGET_NETWORK_MS = 50.0               # FC and measures of the 100-parcel brain, one state
+TARGET_SELFMODEL_MS = 50.0             # the self-model over 8 weeks, hour by hour
 
 
 @dataclass
@@ -439,10 +440,18 @@ def bare_redraw_times(size_in: tuple[float, float], dpi: float, n: int) -> list[
 
 def model_timings() -> list[tuple[str, Callable[[], Any], float | None, int]]:
     """(name, call, target in ms or None, repeats) of the model entry points that must be fast."""
-    from ketamodel import networks, pharmacology, plasticity, reward
+    from itertools import count
+
+    from ketamodel import networks, pharmacology, plasticity, reward, selfmodel
 
     sessions = reward.simulate_agents(reward.AgentParams(rho=1.0), n_agents=4, seed=11)
     course = pharmacology.simulate(pharmacology.standard_infusion(), 24 * 60)
+    drive = selfmodel.drug_drive(pharmacology.standard_infusion())   # builds the network table
+    doses = count(1)
+
+    def new_schedule() -> Any:           # a dose not seen before: PK and cascade run again
+        dose = pharmacology.Dose(0.4 + next(doses) * 1e-4, duration_min=40.0)
+        return selfmodel.simulate(dose, therapy=selfmodel.Therapy())
     return [
         ("model reward.simulate_agents, 1000 agents x 300 trials",
          lambda: reward.simulate_agents(n_agents=1000, seed=1), TARGET_AGENTS_MS, 15),
@@ -461,6 +470,13 @@ def model_timings() -> list[tuple[str, Callable[[], Any], float | None, int]]:
          lambda: networks.simulate(0.54, "noisy clinical room"), TARGET_NETWORK_MS, 15),
         ("model networks.simulate, 200 parcels, one occupancy and context",
          lambda: networks.simulate(0.54, "noisy clinical room", n_parcels=200), None, 5),
+        ("model selfmodel.simulate_drive, 8 weeks hourly, with therapy",
+         lambda: selfmodel.simulate_drive(drive, therapy=selfmodel.Therapy()),
+         TARGET_SELFMODEL_MS, 15),
+        ("model selfmodel.simulate, standard infusion and therapy, 8 weeks",
+         lambda: selfmodel.simulate(pharmacology.standard_infusion(),
+                                    therapy=selfmodel.Therapy()), TARGET_SELFMODEL_MS, 15),
+        ("model selfmodel.simulate, a new dose each call, 8 weeks", new_schedule, None, 5),
         ("model reward.habenula_block, 24 h at 2 Hz",
          lambda: reward.habenula_block(course.t_min / 60, course.effect_site_uM, 2.0,
                                        output_dt_min=5), None, 3),

@@ -7,6 +7,10 @@ One module per level of the unified model of the book:
 - :mod:`ketamodel.reward` — LHb bursts → dopamine → reward learning (the PRT agent)
 - :mod:`ketamodel.plasticity` — surge and resting block → BDNF → mTORC1 → spines; the
   plasticity window
+- :mod:`ketamodel.networks` — occupancy and context → SN and DMN disruption on a brain
+  built from human functional connectivity
+- :mod:`ketamodel.selfmodel` — relaxed priors of the minimal and the biographical self;
+  psychotherapy and plasticity revise a negative self-model
 
 Support modules: :mod:`ketamodel.params` (parameters with units and sources),
 :mod:`ketamodel.provenance` (the table of every parameter),
@@ -22,12 +26,13 @@ from . import (
     plotting,
     provenance,
     reward,
+    selfmodel,
     units,
     widgets,
 )
 
 __all__ = [
     "circuits", "networks", "params", "pharmacology", "plasticity", "plotting", "provenance",
-    "reward", "units", "widgets",
+    "reward", "selfmodel", "units", "widgets",
 ]
 __version__ = "0.1.0"

@@ -6,6 +6,7 @@
 - :mod:`~ketamodel.plotting.reward`: the reward circuit, habenular bursts and block, the PRT;
 - :mod:`~ketamodel.plotting.plasticity`: the plasticity cascade, its time course, the window;
 - :mod:`~ketamodel.plotting.networks`: FC matrices, network graphs, measures, dose × context;
+- :mod:`~ketamodel.plotting.selfmodel`: precision weighting, the two selves, the four cases;
 - :mod:`~ketamodel.plotting.overview`: the model in one picture.
 
 Every figure function is re-exported here, so ``km.plotting.concentration(...)``
@@ -53,6 +54,15 @@ from .reward import (
     reward_time_course,
     rho_or_epsilon,
 )
+from .selfmodel import (
+    compare_beliefs,
+    four_cases,
+    one_level_example,
+    precision_weighting,
+    relaxation_courses,
+    selfmodel_explorer,
+    two_selves,
+)
 from .style import CYCLE, LINESTYLES, PALETTE, STYLE, BookFigure, new_figure, style
 
 __all__ = [
@@ -66,4 +76,6 @@ __all__ = [
     "ordering_table", "pk_explorer", "plasticity_cascade", "plasticity_explorer",
     "recovery", "reward_circuit", "reward_explorer", "reward_time_course", "rho_or_epsilon",
     "style", "trapping", "window_sessions",
+    "compare_beliefs", "four_cases", "one_level_example", "precision_weighting",
+    "relaxation_courses", "selfmodel_explorer", "two_selves",
 ]

@@ -1,0 +1,82 @@
+"""The chapter's four cases: drug alone, therapy alone, drug + therapy in or after the window.
+
+Every case has the same drug (unless it has none) and the same sessions
+(unless it has none); they differ only in timing, so a difference between
+them is what timing does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from ..params import check_instance, check_scalar, params_or_default
+from .model import EIGHT_WEEKS_H, SelfModelCourse, simulate
+from .params import SelfModelParams, Therapy
+
+#: The four cases, in the order of the chapter's figure.
+CASES = ("drug alone", "therapy alone", "drug + therapy inside the window",
+         "drug + therapy after the window")
+
+#: How long after the window the late sessions start, h (two weeks).
+DEFAULT_DELAY_H = 14 * 24.0
+
+
+@dataclass(frozen=True)
+class Cases:
+    """The four cases (:data:`CASES`), each a :class:`~ketamodel.selfmodel.model.SelfModelCourse`.
+
+    Attributes
+    ----------
+    courses : dict
+        Case name → course.
+    therapy_inside, therapy_after : Therapy
+        The two schedules of the same sessions.
+    """
+
+    courses: dict
+    therapy_inside: Therapy
+    therapy_after: Therapy
+
+    def lasting(self) -> dict[str, float]:
+        """Case name → lasting revision (the fraction of the way moved, at the end)."""
+        return {k: c.lasting_revision for k, c in self.courses.items()}
+
+
+def four_cases(doses: object = None, *, therapy: Therapy | None = None,
+               delay_h: float = DEFAULT_DELAY_H, context: float | str = "neutral",
+               relax: str = "both", params: SelfModelParams | None = None,
+               t_end_h: float = EIGHT_WEEKS_H, seed: int | np.random.Generator = 0,
+               noise: bool = True, **drive_options: object) -> Cases:
+    """Run the four cases with the same drug and the same sessions.
+
+    Parameters
+    ----------
+    doses : Dose or sequence of Dose, optional
+        Default: one standard infusion at time 0.
+    therapy : Therapy, optional
+        The sessions inside the window (default :class:`~ketamodel.selfmodel.params.Therapy`: three
+        two-hour sessions from 1 h after the drug, a day apart).
+    delay_h : float
+        How much later the same sessions start in the last case, h (≥ 0;
+        default two weeks, after any window of a single infusion has closed).
+    context, relax, params, t_end_h, seed, noise
+        As for :func:`~ketamodel.selfmodel.model.simulate`; every case gets
+        the same seed.
+    **drive_options
+        ``dt_h``, ``network_params``, ``plasticity_params``, ``n_parcels``.
+    """
+    from ..pharmacology import standard_infusion
+    doses = standard_infusion() if doses is None else doses
+    inside = Therapy() if therapy is None else check_instance("therapy", therapy, Therapy)
+    delay = check_scalar("delay_h", delay_h, low=0.0, high=4320.0)
+    after = replace(inside, start_h=inside.start_h + delay)
+    p = params_or_default("params", params, SelfModelParams)
+    common = dict(t_end_h=t_end_h, context=context, relax=relax, params=p, noise=noise,
+                  **drive_options)
+    def run(d: object, th: Therapy | None) -> SelfModelCourse:
+        return simulate(d, therapy=th, seed=seed, **common)
+    courses = dict(zip(CASES, (run(doses, None), run(None, inside), run(doses, inside),
+                               run(doses, after)), strict=True))
+    return Cases(courses=courses, therapy_inside=inside, therapy_after=after)
