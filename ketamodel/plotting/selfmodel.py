@@ -44,9 +44,11 @@ def precision_weighting(prior_mean: float = -2.0, evidence: float = 1.0,
             a.plot(x, _gauss(x, prior_mean, p), color=colour, ls="--", lw=1.2)
             a.plot(x, _gauss(x, mean, post), color=colour, label=f"prior π = {p:g}: "
                    f"posterior at {mean:+.2f}")
+        a.plot([], [], color=PALETTE["grey"], ls="--", lw=1.2, label="dashed: each prior")
+        a.set_ylim(0, 1.45)
         a.legend(fontsize=8, loc="upper left")
         _finish(a, "A. The more precise the prior, the less it moves", BELIEF,
-                "probability density")
+                "probability density (1/a.u.)")
         grid = np.logspace(-2, 2, 200)
         means = prior_mean + evidence_precision / (grid + evidence_precision) * (
             evidence - prior_mean)
@@ -54,7 +56,7 @@ def precision_weighting(prior_mean: float = -2.0, evidence: float = 1.0,
         b.axhline(evidence, color=PALETTE["black"], ls=":", lw=1.2, label="the evidence")
         b.axhline(prior_mean, color=PALETTE["vermillion"], ls=":", lw=1.2, label="the prior")
         b.legend(fontsize=8, loc="center left")
-        _finish(b, "B. Posterior mean, from following the evidence to ignoring it",
+        _finish(b, "B. The posterior mean against prior precision",
                 "prior precision (1/a.u.², log scale)", "posterior mean (a.u.)")
     return fig
 
@@ -83,7 +85,7 @@ def one_level_example(results: Mapping[str, sm.OneLevel], truth: np.ndarray | No
         b.set_ylim(0, 1.02)
         b.legend(fontsize=8)
         _finish(b, "B. The learning rate settles at its steady state", "step (h)",
-                "learning rate π_u/π")
+                "learning rate π_u/π (1)")
     return fig
 
 
@@ -97,7 +99,7 @@ def _sessions(ax: object, c: sm.SelfModelCourse, y: float, colour: str) -> None:
         ax.plot(t, np.full(t.size, y), "|", color=colour, ms=9, mew=2)
 
 
-def two_selves(sn: sm.SelfModelCourse, dmn: sm.SelfModelCourse, hours: float = 48.0
+def two_selves(sn: sm.SelfModelCourse, dmn: sm.SelfModelCourse, hours: float = 24.0
                ) -> Figure:
     """The minimal and the biographical self when the SN or the DMN is relaxed.
 
@@ -114,7 +116,13 @@ def two_selves(sn: sm.SelfModelCourse, dmn: sm.SelfModelCourse, hours: float = 4
             a.plot(t, c.interoceptive[keep], ".", color=PALETTE["grey"], ms=3,
                    label="bodily signal")
             a.plot(t, c.minimal_self[keep], color=PALETTE["green"], label="minimal self μ₂")
-            a.legend(fontsize=8, loc="lower right")
+            on = c.therapy[keep]
+            if on.any():
+                a.plot(t[on], np.full(on.sum(), 4.0), "|", color=PALETTE["vermillion"], ms=9,
+                       mew=2, label="therapy (hours)")
+            a.set_ylim(-7.5, 5.0)
+            if col == 0:
+                a.legend(fontsize=8, loc="upper right", ncol=2)
             _finish(a, f"{'AB'[col]}. {name}: the bodily self", None,
                     BELIEF if col == 0 else None)
             b.plot(t, c.biographical_self[keep], color=PALETTE["blue"],
@@ -125,18 +133,20 @@ def two_selves(sn: sm.SelfModelCourse, dmn: sm.SelfModelCourse, hours: float = 4
             if on.any():
                 b.plot(t[on], np.full(on.sum(), 1.0), "|", color=PALETTE["vermillion"],
                        ms=9, mew=2, label="therapy (hours)")
-            b.legend(fontsize=8, loc="lower right")
+            b.set_ylim(-2.3, 2.0)
+            if col == 0:
+                b.legend(fontsize=8, loc="upper right", ncol=2)
             _finish(b, f"{'CD'[col]}. The narrative self", None, BELIEF if col == 0 else None)
             i.plot(t, c.dissociation[keep], color=PALETTE["orange"], label="dissociation")
             i.plot(t, c.ego_dissolution[keep], color=PALETTE["purple"], ls="--",
                    label="ego dissolution")
             i.set_ylim(0, 1)
-            i.legend(fontsize=8)
+            if col == 0:
+                i.legend(fontsize=8, loc="upper right")
             _finish(i, f"{'EF'[col]}. The two indices", "time since the drug (h)",
                     "index (0-1)" if col == 0 else None)
-        fig.suptitle("SN relaxation unmoors the body and shields the narrative self; "
-                     "DMN relaxation opens the narrative self", x=0.01, ha="left",
-                     fontweight="bold", fontsize=11)
+        fig.suptitle("Relaxing the SN's prior or the DMN's: where the drug acts in the "
+                     "hierarchy", x=0.01, ha="left", fontweight="bold", fontsize=11)
     return fig
 
 
@@ -164,28 +174,30 @@ def four_cases(cases: sm.Cases, days: float = 5.0) -> Figure:
         w.set_ylabel("plasticity window w (shaded)")
         w.grid(False)
         a.legend(fontsize=7, loc="upper right")
-        _finish(a, "A. Relaxed and given evidence, the belief moves",
-                "time since the drug (days)", "biographical self μ₃ (a.u.)")
-        b.set_ylim(-3, 16)
+        _finish(a, "A. The narrative belief in the first days",
+                "time since the start (days)", "biographical self μ₃ (a.u.)")
+        b.set_ylim(-2, 12)
         b.legend(fontsize=7, loc="upper right")
-        _finish(b, "B. Only one case revises what lasts",
-                "time since the drug (days)", "revision of m (% of the way)")
+        _finish(b, "B. What lasts: the consolidated self-model",
+                "time since the start (days)", "revision of m (% of the way)")
     return fig
 
 
 def compare_beliefs(courses: Mapping[str, sm.SelfModelCourse], days: float = 7.0,
                     title: str = "The same evidence, different beliefs") -> Figure:
-    """Biographical belief and its learning rate for several courses (label → course)."""
+    """Biographical belief over the first days, and what lasts (label → course)."""
     with style():
-        fig, (a, b) = new_figure(1, 2, figsize=(9.0, 3.6), sharex=True)
+        fig, (a, b) = new_figure(1, 2, figsize=(9.0, 3.6))
         for i, (label, c) in enumerate(courses.items()):
             keep = _days(c) <= days
             a.plot(_days(c)[keep], c.biographical_self[keep], ls=LINESTYLES[i], label=label)
-            b.semilogy(_days(c)[keep], c.learning_rate[keep], ls=LINESTYLES[i], label=label)
+            b.plot(_days(c), 100 * c.revision, ls=LINESTYLES[i],
+                   label=f"{label}: {100 * c.lasting_revision:.2f} %")
         a.legend(fontsize=8)
         _finish(a, f"A. {title}", "time (days)", "biographical self μ₃ (a.u.)")
-        _finish(b, "B. Learning rate of the narrative self", "time (days)",
-                "κπ̂₂/π₃ (log scale)")
+        b.legend(fontsize=8)
+        _finish(b, "B. What lasts: the consolidated self-model", "time (days)",
+                "revision of m (% of the way)")
     return fig
 
 
@@ -213,8 +225,11 @@ def selfmodel_explorer(context: str = "neutral", sensitivity: float = 6.0,
     both levels; therapy is three two-hour sessions a day apart, the first an
     hour into the chosen day. Inputs are at their expected values (no noise).
     Returns the figure and ``update(context, sensitivity, therapy)`` for
-    :func:`ketamodel.widgets.interactive_figure`.
+    :func:`ketamodel.widgets.interactive_figure`. The drug's drive is computed
+    for every setting here, so that no move of a control waits for it.
     """
+    for name in nw.CONTEXTS:
+        _explorer_drive(name)
     with style():
         fig, (a, b) = new_figure(1, 2, figsize=(9.0, 3.8))
         hours = np.arange(1, 49)
@@ -232,7 +247,7 @@ def selfmodel_explorer(context: str = "neutral", sensitivity: float = 6.0,
                        label="consolidated m")
         marks, = b.plot([], [], "|", color=PALETTE["vermillion"], ms=10, mew=2,
                         label="therapy")
-        b.set_ylim(-2.2, 0.2)
+        b.set_ylim(-2.2, 1.1)
         b.legend(fontsize=8, loc="upper right")
         _finish(b, "B. Eight weeks", "time since the drug (days)", BELIEF)
         title = fig.suptitle("", x=0.01, ha="left", fontweight="bold", fontsize=11)
@@ -272,11 +287,11 @@ def relaxation_courses(drives: Mapping[str, sm.Drive], params: sm.SelfModelParam
     p = params or sm.SelfModelParams()
     colours = (PALETTE["orange"], PALETTE["grey"], PALETTE["purple"])
     with style():
-        fig, (a, b) = new_figure(1, 2, figsize=(9.0, 3.6))
+        fig, (a, b) = new_figure(1, 2, figsize=(10.0, 3.6))
         first = next(iter(drives.values()))
         keep = first.t_h <= hours
         edges = np.concatenate([[0.0], first.t_h[keep]])
-        a.stairs(first.occupancy[keep], edges, color=PALETTE["black"], lw=2)
+        a.stairs(first.occupancy[keep], edges, color=PALETTE["black"], lw=2, baseline=None)
         a.set_ylim(0, 1)
         _finish(a, "A. NMDA receptor occupancy (hourly mean)", "time since the drug (h)",
                 "occupancy")
@@ -285,10 +300,11 @@ def relaxation_courses(drives: Mapping[str, sm.Drive], params: sm.SelfModelParam
             edges = np.concatenate([[0.0], d.t_h[keep]])
             sn = sm.precision_factor(d.sn_disintegration, p.sn_sensitivity)
             dmn = sm.precision_factor(d.dmn_disintegration, p.dmn_sensitivity)
-            b.stairs(sn[keep], edges, color=colour, lw=2, label=f"SN, {label}")
-            b.stairs(dmn[keep], edges, color=colour, lw=2, ls="--", label=f"DMN, {label}")
+            b.stairs(sn[keep], edges, color=colour, lw=2, baseline=None, label=f"SN, {label}")
+            b.stairs(dmn[keep], edges, color=colour, lw=2, ls="--", baseline=None,
+                     label=f"DMN, {label}")
         b.set_ylim(0, 1.05)
-        b.legend(fontsize=7, loc="lower right")
+        b.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.02, 0.5))
         _finish(b, "B. The setting decides which prior relaxes", "time since the drug (h)",
-                "factor ρ on prior precision")
+                "factor ρ on prior precision (1)")
     return fig

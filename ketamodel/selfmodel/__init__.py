@@ -27,16 +27,17 @@ Stable entry points (arrays per hour; beliefs in arbitrary units of
 self-valence):
 
 - ``simulate(doses=None, t_end_h=1344, *, context="neutral", relax="both",
-  therapy=None, params=None, seed=0, noise=True)`` →
+  therapy=None, params=None, message="exact", seed=0, noise=True)`` →
   :class:`~ketamodel.selfmodel.model.SelfModelCourse` (``t_h``,
   ``minimal_self``, ``biographical_self``, ``consolidated_self``,
   ``learning_rate``, ``dissociation``, ``ego_dissolution``, ``revision``,
   ``lasting_revision``, ...);
 - ``drug_drive(doses, t_end_h, context)`` and
-  ``simulate_drive(drive, *, therapy, relax, params, seed, noise)``: the same
+  ``simulate_drive(drive, *, therapy, relax, params, message, seed, noise)``: the same
   in two steps, the second about 5 ms for 8 weeks (for sliders and cohorts);
 - ``four_cases(doses, *, therapy, delay_h, ...)`` →
-  :class:`~ketamodel.selfmodel.cases.Cases`;
+  :class:`~ketamodel.selfmodel.cases.Cases`; ``ranking_robustness(doses, ...)``
+  → rows of :class:`~ketamodel.selfmodel.cases.RobustnessRow`;
 - ``one_level(inputs, ...)`` → :class:`~ketamodel.selfmodel.onelevel.OneLevel`;
 - the update equations, ``predict_mean``, ``predict_precision``,
   ``prediction_error``, ``posterior_precision``, ``posterior_mean``, and
@@ -48,9 +49,10 @@ teaching models, not clinical tools.
 
 from __future__ import annotations
 
-from .cases import CASES, DEFAULT_DELAY_H, Cases, four_cases
+from .cases import CASES, DEFAULT_DELAY_H, Cases, RobustnessRow, four_cases, ranking_robustness
 from .drive import (
     LEVEL_NETWORKS,
+    STEP_H,
     TABLE_OCCUPANCY,
     Drive,
     bin_means,
@@ -58,10 +60,12 @@ from .drive import (
     dose_tuple,
     drive_from_course,
     drive_from_network_course,
+    hourly_factor,
     no_drug,
     precision_factor,
 )
 from .hgf import (
+    error_precision,
     posterior_mean,
     posterior_precision,
     predict_mean,
@@ -74,6 +78,7 @@ from .hgf import (
 )
 from .model import (
     EIGHT_WEEKS_H,
+    MESSAGES,
     RELAX,
     SelfModelCourse,
     drug_drive,
@@ -87,12 +92,16 @@ from .params import SelfModelParams, Therapy
 from .selfcheck import check_update
 
 __all__ = [
-    "CASES", "DEFAULT_DELAY_H", "EIGHT_WEEKS_H", "LEVEL_NETWORKS", "RELAX", "TABLE_OCCUPANCY",
-    "Cases", "Drive", "OneLevel", "SelfModelCourse", "SelfModelParams", "Therapy",
+    "CASES", "DEFAULT_DELAY_H", "EIGHT_WEEKS_H", "LEVEL_NETWORKS", "MESSAGES", "RELAX",
+    "STEP_H", "TABLE_OCCUPANCY",
+    "Cases", "Drive", "OneLevel", "RobustnessRow", "SelfModelCourse", "SelfModelParams",
+    "Therapy",
     "bin_means", "check_update", "disintegration", "dose_tuple", "drive_from_course",
-    "drive_from_network_course", "drug_drive", "four_cases", "initial_precision",
+    "drive_from_network_course", "drug_drive", "error_precision", "four_cases",
+    "hourly_factor", "initial_precision",
     "no_drug", "one_level", "posterior_mean", "posterior_precision", "precision_factor",
     "predict_mean", "predict_precision", "prediction_error", "prior_share",
+    "ranking_robustness",
     "relaxation_index", "simulate", "simulate_drive", "steady_precision", "step_variance",
     "therapy_steps",
 ]

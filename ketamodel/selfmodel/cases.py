@@ -7,7 +7,7 @@ them is what timing does.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
@@ -47,8 +47,10 @@ class Cases:
 def four_cases(doses: object = None, *, therapy: Therapy | None = None,
                delay_h: float = DEFAULT_DELAY_H, context: float | str = "neutral",
                relax: str = "both", params: SelfModelParams | None = None,
-               t_end_h: float = EIGHT_WEEKS_H, seed: int | np.random.Generator = 0,
-               noise: bool = True, **drive_options: object) -> Cases:
+               message: str = "exact", t_end_h: float = EIGHT_WEEKS_H,
+               seed: int | np.random.Generator = 0, noise: bool = True,
+               network_params: object = None, plasticity_params: object = None,
+               n_parcels: int = 100) -> Cases:
     """Run the four cases with the same drug and the same sessions.
 
     Parameters
@@ -61,22 +63,86 @@ def four_cases(doses: object = None, *, therapy: Therapy | None = None,
     delay_h : float
         How much later the same sessions start in the last case, h (≥ 0;
         default two weeks, after any window of a single infusion has closed).
-    context, relax, params, t_end_h, seed, noise
+    context, relax, params, message, t_end_h, seed, noise
         As for :func:`~ketamodel.selfmodel.model.simulate`; every case gets
         the same seed.
-    **drive_options
-        ``dt_h``, ``network_params``, ``plasticity_params``, ``n_parcels``.
+    network_params, plasticity_params, n_parcels
+        As for :func:`~ketamodel.selfmodel.model.drug_drive`.
     """
     from ..pharmacology import standard_infusion
     doses = standard_infusion() if doses is None else doses
     inside = Therapy() if therapy is None else check_instance("therapy", therapy, Therapy)
     delay = check_scalar("delay_h", delay_h, low=0.0, high=4320.0)
+    if not delay.is_integer():
+        raise ValueError(f"delay_h must be a whole number of hours, got {delay:g}")
     after = replace(inside, start_h=inside.start_h + delay)
     p = params_or_default("params", params, SelfModelParams)
-    common = dict(t_end_h=t_end_h, context=context, relax=relax, params=p, noise=noise,
-                  **drive_options)
+    common = dict(t_end_h=t_end_h, context=context, relax=relax, params=p, message=message,
+                  noise=noise, network_params=network_params,
+                  plasticity_params=plasticity_params, n_parcels=n_parcels)
     def run(d: object, th: Therapy | None) -> SelfModelCourse:
         return simulate(d, therapy=th, seed=seed, **common)
     courses = dict(zip(CASES, (run(doses, None), run(None, inside), run(doses, inside),
                                run(doses, after)), strict=True))
     return Cases(courses=courses, therapy_inside=inside, therapy_after=after)
+
+
+@dataclass(frozen=True)
+class RobustnessRow:
+    """One run of :func:`ranking_robustness`.
+
+    Attributes
+    ----------
+    parameter : str
+        The field of :class:`~ketamodel.selfmodel.params.SelfModelParams` changed.
+    factor : float
+        What it was multiplied by.
+    inside, best_other : float
+        Lasting revision of the drug with therapy inside the window, and the
+        largest of the other three cases.
+    holds : bool
+        Whether the inside case is first.
+    """
+
+    parameter: str
+    factor: float
+    inside: float
+    best_other: float
+    holds: bool
+
+
+def ranking_robustness(doses: object = None, *, therapy: Therapy | None = None,
+                       params: SelfModelParams | None = None,
+                       factors: tuple[float, ...] = (0.5, 2.0)) -> list[RobustnessRow]:
+    """Whether the inside case stays first when each parameter is scaled (noise-free).
+
+    Every field of :class:`~ketamodel.selfmodel.params.SelfModelParams` is
+    multiplied by each factor in turn, the others kept; a product outside the
+    field's valid range is skipped (``baseline_consolidation`` cannot be
+    doubled, for instance).
+
+    Parameters
+    ----------
+    doses, therapy : optional
+        As for :func:`four_cases`.
+    params : SelfModelParams, optional
+        The parameters to start from.
+    factors : tuple of float
+        Multipliers, each > 0.
+    """
+    p = params_or_default("params", params, SelfModelParams)
+    if not isinstance(factors, tuple) or not factors:
+        raise ValueError(f"factors must be a non-empty tuple of numbers, got {factors!r}")
+    scale = [check_scalar("factors", f, low=0.0, high=100.0, low_open=True) for f in factors]
+    rows = []
+    for f in fields(SelfModelParams):
+        for k in scale:
+            try:
+                changed = replace(p, **{f.name: getattr(p, f.name) * k})
+            except ValueError:
+                continue
+            last = four_cases(doses, therapy=therapy, params=changed, noise=False).lasting()
+            inside = last[CASES[2]]
+            other = max(v for name, v in last.items() if name != CASES[2])
+            rows.append(RobustnessRow(f.name, k, inside, other, inside > other))
+    return rows

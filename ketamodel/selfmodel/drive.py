@@ -14,9 +14,11 @@ The self-model is not given a hand-made curve for the drug. Its input, a
 
 The seed paper places high-level priors about the body in the SN and the
 highest-level priors about the narrative self in the DMN
-(:cite:p:`marguilho2023unified`; its proposal, not an established result).
-Here a network's integrity is read as the precision of the priors it holds
-(*assumed*): a prior's precision is multiplied by
+(:cite:p:`marguilho2023unified`; its proposal, not an established result),
+and REBUS links the relaxation of high-level priors to the disintegration of
+networks (:cite:p:`carhartharris2019rebus`). Here a network's integrity is
+read as the precision of the priors it holds (*assumed*): at each moment a
+prior's precision is multiplied by
 
 .. math::
 
@@ -25,7 +27,9 @@ Here a network's integrity is read as the precision of the priors it holds
 with :math:`g` the level's sensitivity (``sn_sensitivity``,
 ``dmn_sensitivity``). :math:`D < 0`, a network that couples slightly *more*
 than at baseline, is read as no relaxation: the model does not tighten
-priors.
+priors. The self-model steps once an hour (:data:`STEP_H`); the factor of an
+hour is the mean of :math:`\rho` over the hour, computed on the finer grid of
+the drug's course.
 
 Occupancy → :math:`D` is the network model itself, solved at 21 occupancies
 from 0 to 1 for the context and interpolated (monotone cubic, within 0.005
@@ -52,6 +56,9 @@ LEVEL_NETWORKS = {"SN": "SalVentAttn", "DMN": "Default"}
 #: Occupancies at which the network model is solved for the table.
 TABLE_OCCUPANCY = np.linspace(0.0, 1.0, 21)
 
+#: The self-model's step, h: evidence, relaxation and consolidation are per hour.
+STEP_H = 1.0
+
 
 def precision_factor(disintegration: ArrayLike, sensitivity: float) -> np.ndarray:
     r"""The factor :math:`\rho = (1 - \max(D, 0))^{g}` on a prior's precision.
@@ -60,21 +67,24 @@ def precision_factor(disintegration: ArrayLike, sensitivity: float) -> np.ndarra
     ----------
     disintegration : array_like
         :math:`D`, the fraction by which the network's within-network FC fell,
-        in [-1, 1).
+        in [-1, 0.99].
     sensitivity : float
-        :math:`g` ≥ 0 (0: the prior ignores the network).
+        :math:`g`, in [0, 50] (0: the prior ignores the network).
 
     Returns
     -------
     ndarray
         :math:`\rho` in (0, 1].
     """
-    d = check_array("disintegration", disintegration, low=-1.0, high=1.0)
-    if np.any(d >= 1.0):
-        raise ValueError("disintegration must be below 1 (a network cannot lose all of its "
-                         "within-network FC)")
+    d = check_array("disintegration", disintegration, low=-1.0, high=0.99)
     g = check_scalar("sensitivity", sensitivity, low=0.0, high=50.0)
-    return (1.0 - np.clip(d, 0.0, None)) ** g
+    return np.maximum((1.0 - np.clip(d, 0.0, None)) ** g, np.finfo(float).tiny)
+
+
+def _check_rule(rule: object) -> str:
+    if not isinstance(rule, str) or rule not in nw.RULES:
+        raise ValueError(f"rule must be one of {nw.RULES}, got {rule!r}")
+    return rule
 
 
 @lru_cache(maxsize=16)
@@ -112,34 +122,47 @@ def disintegration(occupancy: ArrayLike, context: float | str = "neutral", *,
     occ = check_array("occupancy", occupancy, low=0.0, high=1.0)
     params = params_or_default("network_params", network_params, nw.NetworkParams)
     nw.check_parcels(n_parcels)
-    if rule not in nw.RULES:
-        raise ValueError(f"rule must be one of {nw.RULES}, got {rule!r}")
-    sn, dmn = _table(nw.context_value(context), int(n_parcels), params, rule)
+    sn, dmn = _table(nw.context_value(context), int(n_parcels), params, _check_rule(rule))
     return sn(occ), dmn(occ)
 
 
-def bin_means(t_h: np.ndarray, values: np.ndarray, edges_h: np.ndarray) -> np.ndarray:
+def bin_means(t_h: ArrayLike, values: ArrayLike, edges_h: ArrayLike) -> np.ndarray:
     """Mean of a sampled curve over each interval between consecutive ``edges_h``.
 
-    The curve is linear between its samples (trapezoidal rule); ``t_h`` must
-    cover the edges.
+    The curve is linear between its samples (trapezoidal rule, exact for it);
+    ``t_h`` must increase strictly and cover the edges, which must increase
+    strictly too.
     """
-    area = np.concatenate([[0.0], np.cumsum(np.diff(t_h) * (values[1:] + values[:-1]) / 2)])
-    at_edges = np.interp(edges_h, t_h, area)
-    return np.diff(at_edges) / np.diff(edges_h)
+    t = check_array("t_h", t_h, low=-np.inf, ndim=1)
+    v = check_array("values", values, low=-np.inf, ndim=1)
+    e = check_array("edges_h", edges_h, low=-np.inf, ndim=1)
+    if t.size != v.size or t.size < 2:
+        raise ValueError(f"t_h and values must have the same length, at least 2, got "
+                         f"{t.size} and {v.size}")
+    if np.any(np.diff(t) <= 0) or e.size < 2 or np.any(np.diff(e) <= 0):
+        raise ValueError("t_h and edges_h must increase strictly (edges: at least 2)")
+    if e[0] < t[0] or e[-1] > t[-1]:
+        raise ValueError(f"edges_h ({e[0]:g} to {e[-1]:g}) must lie within t_h "
+                         f"({t[0]:g} to {t[-1]:g})")
+    grid = np.union1d(t, e)                      # every edge is a sample of the curve
+    y = np.interp(grid, t, v)
+    area = np.concatenate([[0.0], np.cumsum(np.diff(grid) * (y[1:] + y[:-1]) / 2)])
+    return np.diff(np.interp(e, grid, area)) / np.diff(e)
 
 
 @dataclass(frozen=True)
 class Drive:
-    """The drug's course on the self-model's steps.
+    r"""The drug's course on the self-model's hourly steps.
 
-    Every array has one value per step, the mean over the step's hour(s); step
-    ``k`` ends at ``t_h[k]``.
+    The hourly arrays hold the mean over each hour; step ``k`` ends at
+    ``t_h[k]``. The fine arrays keep the course at its own resolution, so that
+    a nonlinear function of it (the factor :math:`\rho`) can be averaged over
+    each hour exactly (:func:`hourly_factor`).
 
     Attributes
     ----------
     t_h : ndarray
-        End of each step, h (``dt_h``, ``2 dt_h``, ...).
+        End of each step, h (1, 2, ...).
     occupancy : ndarray
         NMDA receptor occupancy, 0-1.
     sn_disintegration, dmn_disintegration : ndarray
@@ -148,8 +171,8 @@ class Drive:
         The plasticity window :math:`w` ≥ 1 (Chapter 3).
     context : float
         :math:`c` of :func:`~ketamodel.networks.model.simulate`.
-    dt_h : float
-        Step, h.
+    fine_t_h, fine_sn, fine_dmn : ndarray
+        The disintegration at the course's own times, from 0 to ``t_h[-1]``.
     """
 
     t_h: np.ndarray
@@ -158,38 +181,49 @@ class Drive:
     dmn_disintegration: np.ndarray
     window: np.ndarray
     context: float
-    dt_h: float
+    fine_t_h: np.ndarray
+    fine_sn: np.ndarray
+    fine_dmn: np.ndarray
 
 
-def _steps(t_end_h: float, dt_h: float) -> tuple[np.ndarray, np.ndarray]:
-    t_end = check_scalar("t_end_h", t_end_h, low=0.0, high=4320.0, low_open=True)
-    dt = check_scalar("dt_h", dt_h, low=0.05, high=24.0)
-    n = int(round(t_end / dt))
-    if n < 1 or abs(n * dt - t_end) > 1e-6 * t_end:
-        raise ValueError(f"t_end_h must be a whole number of steps of dt_h ({dt:g} h), got "
-                         f"{t_end:g}")
-    edges = dt * np.arange(n + 1)
+def hourly_factor(drive: Drive, level: str, sensitivity: float) -> np.ndarray:
+    r"""The mean over each hour of :math:`\rho` for ``level`` (``"SN"`` or ``"DMN"``)."""
+    d = check_instance("drive", drive, Drive)
+    if not isinstance(level, str) or level not in LEVEL_NETWORKS:
+        raise ValueError(f"level must be one of {tuple(LEVEL_NETWORKS)}, got {level!r}")
+    fine = d.fine_sn if level == "SN" else d.fine_dmn
+    rho = precision_factor(fine, sensitivity)
+    edges = np.concatenate([[0.0], d.t_h])
+    return bin_means(d.fine_t_h, rho, edges)
+
+
+def _edges(t_end_h: float) -> tuple[np.ndarray, np.ndarray]:
+    end = check_scalar("t_end_h", t_end_h, low=1.0, high=4320.0)
+    if not float(end).is_integer():
+        raise ValueError(f"t_end_h must be a whole number of hours, got {end:g}")
+    edges = np.arange(int(end) + 1, dtype=float) * STEP_H
     return edges, edges[1:]
 
 
 def _frozen(drive: Drive) -> Drive:
-    for a in (drive.t_h, drive.occupancy, drive.sn_disintegration, drive.dmn_disintegration,
-              drive.window):
-        a.setflags(write=False)
+    for name in ("t_h", "occupancy", "sn_disintegration", "dmn_disintegration", "window",
+                 "fine_t_h", "fine_sn", "fine_dmn"):
+        getattr(drive, name).setflags(write=False)
     return drive
 
 
-def no_drug(t_end_h: float, dt_h: float = 1.0) -> Drive:
-    """A drive with no drug: nothing relaxed, the window at 1."""
-    _, t = _steps(t_end_h, dt_h)
+def no_drug(t_end_h: float) -> Drive:
+    """A drive with no drug over ``t_end_h`` whole hours: nothing relaxed, the window at 1."""
+    edges, t = _edges(t_end_h)
     zero = np.zeros_like(t)
     return _frozen(Drive(t_h=t, occupancy=zero, sn_disintegration=zero.copy(),
                          dmn_disintegration=zero.copy(), window=np.ones_like(t),
-                         context=0.0, dt_h=float(dt_h)))
+                         context=0.0, fine_t_h=edges, fine_sn=np.zeros_like(edges),
+                         fine_dmn=np.zeros_like(edges)))
 
 
 def drive_from_course(course: pl.PlasticityCourse, context: float | str = "neutral", *,
-                      t_end_h: float | None = None, dt_h: float = 1.0,
+                      t_end_h: float | None = None,
                       network_params: nw.NetworkParams | None = None, n_parcels: int = 100,
                       rule: str = "eigenvalue") -> Drive:
     """The drive of a plasticity course: its occupancy and window, and the networks at them.
@@ -202,37 +236,35 @@ def drive_from_course(course: pl.PlasticityCourse, context: float | str = "neutr
     context : float or str
         Where the drug is taken (:data:`~ketamodel.networks.ketamine.CONTEXTS`).
     t_end_h : float, optional
-        End of the drive, h (default: the course's end, to a whole step).
-    dt_h : float
-        Step, h, in [0.05, 24].
+        End of the drive, whole hours (default: the course's last whole hour).
     network_params, n_parcels, rule
         As for :func:`disintegration`.
     """
     c = check_instance("course", course, pl.PlasticityCourse)
-    end = float(c.t_h[-1]) if t_end_h is None else t_end_h
-    if t_end_h is None:
-        end = float(np.floor(end / dt_h + 1e-9) * dt_h)
-    edges, t = _steps(end, dt_h)
+    end = float(np.floor(c.t_h[-1] + 1e-9)) if t_end_h is None else t_end_h
+    edges, t = _edges(end)
     if edges[-1] > c.t_h[-1] + 1e-9:
         raise ValueError(f"t_end_h ({edges[-1]:g} h) is past the end of the course "
                          f"({c.t_h[-1]:g} h)")
     d_sn, d_dmn = disintegration(c.occupancy, context, network_params=network_params,
                                  n_parcels=n_parcels, rule=rule)
+    keep = c.t_h <= edges[-1] + 1e-9
     return _frozen(Drive(
         t_h=t, occupancy=bin_means(c.t_h, c.occupancy, edges),
         sn_disintegration=bin_means(c.t_h, d_sn, edges),
         dmn_disintegration=bin_means(c.t_h, d_dmn, edges),
-        window=bin_means(c.t_h, c.window, edges),
-        context=nw.context_value(context), dt_h=float(dt_h)))
+        window=bin_means(c.t_h, c.window, edges), context=nw.context_value(context),
+        fine_t_h=c.t_h[keep].copy(), fine_sn=np.asarray(d_sn)[keep].copy(),
+        fine_dmn=np.asarray(d_dmn)[keep].copy()))
 
 
 def drive_from_network_course(course: nw.NetworkCourse, window: pl.WindowFunction | None,
-                              t_end_h: float, *, dt_h: float = 1.0) -> Drive:
+                              t_end_h: float) -> Drive:
     """The drive of a network course (:func:`~ketamodel.networks.model.simulate_course`).
 
-    The disintegration is interpolated between the course's times and taken as
-    0 after its end (the drug gone); the window is 1 where ``window`` is None
-    or past its end.
+    The disintegration is linear between the course's times and 0 from its
+    end on (the drug gone); the window is 1 where ``window`` is None or past
+    its end.
 
     Parameters
     ----------
@@ -240,27 +272,34 @@ def drive_from_network_course(course: nw.NetworkCourse, window: pl.WindowFunctio
     window : WindowFunction or None
         From :func:`~ketamodel.plasticity.window.window_function`.
     t_end_h : float
-        End of the drive, h.
-    dt_h : float
-        Step, h.
+        End of the drive, whole hours.
     """
     c = check_instance("course", course, nw.NetworkCourse)
-    edges, t = _steps(t_end_h, dt_h)
-    fine = np.union1d(edges, c.t_min / 60.0)
-    def along(values: np.ndarray) -> np.ndarray:
-        return bin_means(fine, np.interp(fine, c.t_min / 60.0, values, left=values[0],
-                                         right=0.0), edges)
+    if window is not None:
+        check_instance("window", window, pl.WindowFunction)
+    edges, t = _edges(t_end_h)
+    course_h = c.t_min / 60.0
+    last = float(course_h[-1])
+    # The course's values up to its end, then a drop to 0 (and to w = 1) within a second.
+    fine = np.union1d(np.union1d(edges, course_h[course_h <= edges[-1]]),
+                      [x for x in (last + 1.0 / 3600.0,) if x < edges[-1]])
+
+    def along(values: np.ndarray, after: float) -> np.ndarray:
+        return np.where(fine <= last, np.interp(fine, course_h, values), after)
+
     if window is None:
-        w = np.ones_like(t)
+        w_fine = np.ones_like(fine)
     else:
         w_fine = np.ones_like(fine)
         inside = fine <= window.t_h[-1]
         w_fine[inside] = window(fine[inside])
-        w = bin_means(fine, w_fine, edges)
-    return _frozen(Drive(t_h=t, occupancy=along(c.occupancy),
-                         sn_disintegration=along(c.sn_disintegration),
-                         dmn_disintegration=along(c.dmn_disintegration),
-                         window=w, context=c.context, dt_h=float(dt_h)))
+    sn, dmn, occ = (along(v, 0.0) for v in (c.sn_disintegration, c.dmn_disintegration,
+                                             c.occupancy))
+    return _frozen(Drive(t_h=t, occupancy=bin_means(fine, occ, edges),
+                         sn_disintegration=bin_means(fine, sn, edges),
+                         dmn_disintegration=bin_means(fine, dmn, edges),
+                         window=bin_means(fine, w_fine, edges), context=c.context,
+                         fine_t_h=fine, fine_sn=sn, fine_dmn=dmn))
 
 
 def dose_tuple(doses: object) -> tuple:

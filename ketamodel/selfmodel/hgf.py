@@ -32,6 +32,13 @@ before the new evidence arrives. Each step of :math:`t` hours:
 
    The weight :math:`\kappa_j\hat\pi_j/\pi_b` is the belief's learning rate: a
    precise prior (large :math:`\hat\pi_b`) learns little from the same error.
+   For an input, :math:`\hat\pi_j` is its precision. For a child level, the
+   HGF's value-coupling message uses the child's predicted precision
+   (:cite:p:`weber2023generalized`); weighting the precision update by the
+   precision of the child's prediction error instead
+   (:func:`error_precision`) makes the update exact for a chain of linear
+   Gaussian levels, which is what :mod:`~ketamodel.selfmodel.model` does by
+   default.
 
 The functions take numbers or NumPy arrays (one belief per element), so a
 cohort runs in one call. They check nothing: the model that calls them does.
@@ -135,6 +142,19 @@ def posterior_mean(mu_hat: Value, pi: Value, errors: Sequence[Value],
     return total
 
 
+def error_precision(pi_hat: Value, evidence_precision: Value) -> Value:
+    r"""Precision of the error about a level's prediction, :math:`(1/\hat\pi + 1/\Pi)^{-1}`.
+
+    The error :math:`\bar u - \hat\mu` between the precision-weighted mean of
+    the inputs (precision :math:`\Pi`) and a prediction of precision
+    :math:`\hat\pi` has the variance of both. Weighting the level above's
+    update by it makes the update exact for a chain of Gaussian levels (a
+    Kalman filter); the HGF's value-coupling message weights it by
+    :math:`\hat\pi` alone (:cite:p:`weber2023generalized`).
+    """
+    return pi_hat * evidence_precision / (pi_hat + evidence_precision)
+
+
 def prior_share(pi_hat: Value, pi: Value) -> Value:
     r"""The share of a posterior's precision that the prior supplies, :math:`\hat\pi/\pi`.
 
@@ -169,8 +189,8 @@ def relaxation_index(factor: Value, pi_hat: Value, evidence_precision: Value) ->
     evidence_precision : float or ndarray
         :math:`E`.
     """
-    return 1.0 - factor * (pi_hat + evidence_precision) / (factor * pi_hat
-                                                           + evidence_precision)
+    # (1 - rho) E / (rho pi + E): the same number, written so it cannot round below 0
+    return (1.0 - factor) * evidence_precision / (factor * pi_hat + evidence_precision)
 
 
 def steady_precision(log_volatility: float, autoconnection: float, evidence_precision: float,
@@ -200,8 +220,16 @@ def steady_precision(log_volatility: float, autoconnection: float, evidence_prec
     dt_h : float
         Step, h.
     """
-    omega = float(step_variance(dt_h, log_volatility))
-    lam2, e = autoconnection * autoconnection, evidence_precision
+    from ..params import check_scalar
+    check_scalar("log_volatility", log_volatility, low=-50.0, high=10.0)
+    lam = check_scalar("autoconnection", autoconnection, low=0.0, high=1.0, low_open=True)
+    e = check_scalar("evidence_precision", evidence_precision, low=0.0, high=1e9)
+    dt = check_scalar("dt_h", dt_h, low=0.0, high=1e4, low_open=True)
+    if lam == 1.0 and e == 0.0:
+        raise ValueError("a random walk (autoconnection 1) with no evidence "
+                         "(evidence_precision 0) has no steady precision")
+    omega = float(step_variance(dt, log_volatility))
+    lam2 = lam * lam
     b = 1.0 + e * omega - lam2
     var = 2.0 * omega / (b + np.sqrt(b * b + 4.0 * e * lam2 * omega))
     return float(1.0 / var)

@@ -68,10 +68,15 @@ class SelfModelParams:
         200.0, "h", "assumed: time constant with which the consolidated self-model "
         "follows the current belief when plasticity is at baseline (a window of "
         "multiplier w shortens it w-fold)", high=1e6)
+    baseline_consolidation: float = param(
+        1.0, "1", "assumed: the share of the consolidation rate that does not need the "
+        "plasticity window (epsilon); 1 uses Chapter 3's window as the multiplier it is "
+        "defined to be, 0 makes the window a gate without which nothing consolidates",
+        low_open=False, high=1.0)
     plasticity_gain: float = param(
         1.0, "1", "assumed: how strongly the plasticity window speeds consolidation, "
-        "rate = (1 + beta (w - 1))/T_c; 1 uses Chapter 3's window as the multiplier it "
-        "is defined to be", low_open=False, high=100.0)
+        "rate = (epsilon + beta (w - 1))/T_c; 1 uses Chapter 3's window as the "
+        "multiplier it is defined to be", low_open=False, high=100.0)
     # ketamine
     sn_sensitivity: float = param(
         6.0, "1", "assumed: exponent g with which the minimal self's prior precision "
@@ -100,13 +105,14 @@ class Therapy:
     Attributes
     ----------
     start_h : float
-        Time of the first session, h from the start of the simulation, ≥ 0.
+        Time of the first session, whole hours from the start of the simulation.
     sessions : int
         Number of sessions, 1-200.
     interval_h : float
-        Time from the start of one session to the next, h, ≥ ``duration_h``.
+        Time from the start of one session to the next, whole hours,
+        ≥ ``duration_h``.
     duration_h : float
-        Length of a session, h, 1-12 (whole steps of the simulation).
+        Length of a session, whole hours, 1-12.
     """
 
     start_h: float = 1.0
@@ -115,10 +121,16 @@ class Therapy:
     duration_h: float = 2.0
 
     def __post_init__(self) -> None:
-        check_scalar("start_h", self.start_h, low=0.0, high=1e5)
+        for name, low, high in (("start_h", 0.0, 1e5), ("duration_h", 1.0, 12.0),
+                                ("interval_h", 1.0, 1e4)):
+            value = check_scalar(name, getattr(self, name), low=low, high=high)
+            if not value.is_integer():
+                raise ValueError(f"{name} must be a whole number of hours (the self-model "
+                                 f"steps hourly), got {value:g}")
         check_integer("sessions", self.sessions, low=1, high=200)
-        check_scalar("duration_h", self.duration_h, low=1.0, high=12.0)
-        check_scalar("interval_h", self.interval_h, low=self.duration_h, high=1e4)
+        if self.interval_h < self.duration_h:
+            raise ValueError(f"interval_h ({self.interval_h:g} h) must be at least "
+                             f"duration_h ({self.duration_h:g} h)")
 
     def session_times_h(self) -> tuple[float, ...]:
         """The start of each session, h."""

@@ -9,8 +9,9 @@ with precision :math:`\pi_u`; the posterior mean is
 
 The answer is compared with it and with what the usual mistakes give:
 keeping the prior, following the evidence, an unweighted average, weighting
-each term by the *other's* precision (that is, by its own variance), and
-moving away from the evidence. Feedback is a
+each term by the *other's* precision (that is, by its own variance), moving
+away from the evidence, dividing by the prior's precision instead of the
+posterior's, and giving the learning rate instead of the mean. Feedback is a
 :class:`~ketamodel.reward.selfcheck.Feedback`, as in the other chapters.
 """
 
@@ -38,8 +39,8 @@ def check_update(prior_mean: float, prior_precision: float, evidence: float,
 
     Examples
     --------
-    >>> print(check_update(-2.0, 3.0, 1.0, 1.0, -1.25))
-    Posterior mean: correct (-1.25; the learning rate is 0.25).
+    >>> print(check_update(-2.0, 3.0, 2.0, 1.0, -1.0))
+    Posterior mean: correct (-1.00; the learning rate is 0.25).
     """
     m = check_scalar("prior_mean", prior_mean, low=-100.0, high=100.0)
     p = check_scalar("prior_precision", prior_precision, low=0.0, low_open=True, high=1e6)
@@ -60,6 +61,10 @@ def check_update(prior_mean: float, prior_precision: float, evidence: float,
         "weighted each by the other's precision (by its own variance): the more precise "
         "term should count more": (q * m + p * u) / (p + q),
         "moved away from the evidence: the prediction error is u − μ̂, added": m - rate * (u - m),
+        "used π_u/π̂ as the learning rate: divide by the posterior precision π̂ + π_u":
+            m + q / p * (u - m),
+        "gave the learning rate, not the posterior mean: multiply it by u − μ̂ and add μ̂":
+            rate,
     }
     for why, value in mistakes.items():
         if abs(value - right) > TOLERANCE and abs(x - value) <= TOLERANCE:
