@@ -133,7 +133,7 @@ def two_selves(sn: sm.SelfModelCourse, dmn: sm.SelfModelCourse, hours: float = 2
             if on.any():
                 b.plot(t[on], np.full(on.sum(), 1.0), "|", color=PALETTE["vermillion"],
                        ms=9, mew=2, label="therapy (hours)")
-            b.set_ylim(-2.3, 2.0)
+            b.set_ylim(min(-2.3, float(c.biographical_self[keep].min()) - 0.2), 2.0)
             if col == 0:
                 b.legend(fontsize=8, loc="upper right", ncol=2)
             _finish(b, f"{'CD'[col]}. The narrative self", None, BELIEF if col == 0 else None)

@@ -56,7 +56,7 @@ LEVEL_NETWORKS = {"SN": "SalVentAttn", "DMN": "Default"}
 #: Occupancies at which the network model is solved for the table.
 TABLE_OCCUPANCY = np.linspace(0.0, 1.0, 21)
 
-#: The self-model's step, h: evidence, relaxation and consolidation are per hour.
+#: The self-model's step in hours (evidence, relaxation and consolidation are per hour).
 STEP_H = 1.0
 
 

@@ -69,8 +69,12 @@ from the indices):
   precision :math:`\pi_i` as the evidence: how much of the bodily percept the
   self-model no longer explains (the SN signature);
 - the **ego-dissolution index**, at the biographical self, with
-  :math:`\kappa^2\pi_\delta` as the evidence: how much the narrative prior has
-  loosened its hold on the self-belief (the DMN signature).
+  :math:`\kappa^2\pi_\delta` of an everyday hour as the evidence: how much the
+  narrative prior has loosened its hold on the self-belief (the DMN
+  signature).
+
+Neither index depends on therapy: both take the evidence of an everyday
+hour.
 
 **Learning rate**: the share of an hour of everyday sensory evidence's error
 (:math:`\bar u - \kappa\hat\mu_3`) that the narrative belief takes,
@@ -315,7 +319,8 @@ def _run(u_i: list, u_e: list, p_e: list, sn: list, dmn: list, window: list,
         out["m"].append(m)
         out["rate"].append(kappa * hgf.error_precision(pi2_hat, everyday) / pi3)
         out["diss"].append(hgf.relaxation_index(sn[k], pi2_0, p_i))
-        out["ego"].append(hgf.relaxation_index(dmn[k], pi3_free, kappa * kappa * pi_d))
+        pi_e = hgf.error_precision(pi2_hat, everyday) if exact else pi2_hat
+        out["ego"].append(hgf.relaxation_index(dmn[k], pi3_free, kappa * kappa * pi_e))
     return tuple(out[k] for k in names)
 
 
