@@ -163,7 +163,8 @@ def four_cases(cases: sm.Cases, days: float = 5.0) -> Figure:
         for i, (name, c) in enumerate(cases.courses.items()):
             keep = _days(c) <= days
             a.plot(_days(c)[keep], c.biographical_self[keep], color=CASE_COLOURS[name],
-                   ls=LINESTYLES[i], lw=1.6, label=name)
+                   ls=LINESTYLES[i], lw=1.6, label=name,
+                   marker="o" if i == 0 else None, markevery=12, ms=3)
             b.plot(_days(c), 100 * c.revision, color=CASE_COLOURS[name], ls=LINESTYLES[i],
                    label=f"{name}: {100 * c.lasting_revision:.1f} %")
         w = a.twinx()
@@ -201,7 +202,7 @@ def compare_beliefs(courses: Mapping[str, sm.SelfModelCourse], days: float = 7.0
     return fig
 
 
-THERAPY_CHOICES = ("none", "day 0", "day 1", "day 3", "day 7", "day 14")
+THERAPY_CHOICES = ("none", "1 h", "12 h", "day 1", "day 3", "day 7", "day 14")
 
 
 @lru_cache(maxsize=8)
@@ -214,16 +215,19 @@ def _explorer_therapy(choice: str) -> sm.Therapy | None:
         raise ValueError(f"therapy must be one of {THERAPY_CHOICES}, got {choice!r}")
     if choice == "none":
         return None
-    return sm.Therapy(start_h=24.0 * float(choice.split()[1]) + 1.0)
+    if choice.endswith(" h"):
+        return sm.Therapy(start_h=float(choice.split()[0]))
+    return sm.Therapy(start_h=24.0 * float(choice.split()[1]) + 12.0)
 
 
 def selfmodel_explorer(context: str = "neutral", sensitivity: float = 6.0,
-                       therapy: str = "day 0") -> tuple[Figure, Callable[..., bool]]:
+                       therapy: str = "12 h") -> tuple[Figure, Callable[..., bool]]:
     r"""Setting, prior sensitivity and the timing of therapy → the two indices and what lasts.
 
     One standard infusion at time 0; the sensitivity :math:`g` is given to
-    both levels; therapy is three two-hour sessions a day apart, the first an
-    hour into the chosen day. Inputs are at their expected values (no noise).
+    both levels; therapy is three two-hour sessions a day apart, the first 1 h
+    or 12 h after the drug, or 12 h into the chosen day. Inputs are at their
+    expected values (no noise).
     Returns the figure and ``update(context, sensitivity, therapy)`` for
     :func:`ketamodel.widgets.interactive_figure`. The drug's drive is computed
     for every setting here, so that no move of a control waits for it.
@@ -298,8 +302,8 @@ def relaxation_courses(drives: Mapping[str, sm.Drive], params: sm.SelfModelParam
         for (label, d), colour in zip(drives.items(), colours, strict=False):
             keep = d.t_h <= hours
             edges = np.concatenate([[0.0], d.t_h[keep]])
-            sn = sm.precision_factor(d.sn_disintegration, p.sn_sensitivity)
-            dmn = sm.precision_factor(d.dmn_disintegration, p.dmn_sensitivity)
+            sn = sm.hourly_factor(d, "SN", p.sn_sensitivity)
+            dmn = sm.hourly_factor(d, "DMN", p.dmn_sensitivity)
             b.stairs(sn[keep], edges, color=colour, lw=2, baseline=None, label=f"SN, {label}")
             b.stairs(dmn[keep], edges, color=colour, lw=2, ls="--", baseline=None,
                      label=f"DMN, {label}")

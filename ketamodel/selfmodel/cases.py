@@ -7,6 +7,7 @@ them is what timing does.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields, replace
 
 import numpy as np
@@ -59,7 +60,7 @@ def four_cases(doses: object = None, *, therapy: Therapy | None = None,
         Default: one standard infusion at time 0.
     therapy : Therapy, optional
         The sessions inside the window (default :class:`~ketamodel.selfmodel.params.Therapy`: three
-        two-hour sessions from 1 h after the drug, a day apart).
+        two-hour sessions from 12 h after the drug, a day apart).
     delay_h : float
         How much later the same sessions start in the last case, h (≥ 0;
         default two weeks, after any window of a single infusion has closed).
@@ -96,7 +97,7 @@ class RobustnessRow:
     parameter : str
         The field of :class:`~ketamodel.selfmodel.params.SelfModelParams` changed.
     factor : float
-        What it was multiplied by.
+        What it was multiplied by (for the log-volatility: the volatility).
     inside, best_other : float
         Lasting revision of the drug with therapy inside the window, and the
         largest of the other three cases.
@@ -114,12 +115,14 @@ class RobustnessRow:
 def ranking_robustness(doses: object = None, *, therapy: Therapy | None = None,
                        params: SelfModelParams | None = None,
                        factors: tuple[float, ...] = (0.5, 2.0)) -> list[RobustnessRow]:
-    """Whether the inside case stays first when each parameter is scaled (noise-free).
+    r"""Whether the inside case stays first when each parameter is scaled (noise-free).
 
     Every field of :class:`~ketamodel.selfmodel.params.SelfModelParams` is
-    multiplied by each factor in turn, the others kept; a product outside the
-    field's valid range is skipped (``baseline_consolidation`` cannot be
-    doubled, for instance).
+    multiplied by each factor in turn, the others kept; for the log-volatility
+    it is the volatility :math:`\Omega = e^{\omega}` that is multiplied. A set
+    outside the valid range is skipped (``baseline_consolidation`` cannot be
+    doubled, for instance). Only the self-model's own numbers are varied, not
+    the drug, the setting, the schedule or the earlier chapters' parameters.
 
     Parameters
     ----------
@@ -137,11 +140,14 @@ def ranking_robustness(doses: object = None, *, therapy: Therapy | None = None,
     rows = []
     for f in fields(SelfModelParams):
         for k in scale:
+            value = getattr(p, f.name)
+            value = value + math.log(k) if f.name == "narrative_log_volatility" else value * k
             try:
-                changed = replace(p, **{f.name: getattr(p, f.name) * k})
+                changed = replace(p, **{f.name: value})
+                last = four_cases(doses, therapy=therapy, params=changed,
+                                  noise=False).lasting()
             except ValueError:
                 continue
-            last = four_cases(doses, therapy=therapy, params=changed, noise=False).lasting()
             inside = last[CASES[2]]
             other = max(v for name, v in last.items() if name != CASES[2])
             rows.append(RobustnessRow(f.name, k, inside, other, inside > other))

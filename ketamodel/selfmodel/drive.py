@@ -262,9 +262,10 @@ def drive_from_network_course(course: nw.NetworkCourse, window: pl.WindowFunctio
                               t_end_h: float) -> Drive:
     """The drive of a network course (:func:`~ketamodel.networks.model.simulate_course`).
 
-    The disintegration is linear between the course's times and 0 from its
-    end on (the drug gone); the window is 1 where ``window`` is None or past
-    its end.
+    The disintegration is linear between the course's times and 0 before its
+    start and after its end (the drug not yet given, or gone); the window is 1
+    where ``window`` is None or past its end. ``window`` should come from the
+    same dosing as ``course``; nothing can check that.
 
     Parameters
     ----------
@@ -279,13 +280,15 @@ def drive_from_network_course(course: nw.NetworkCourse, window: pl.WindowFunctio
         check_instance("window", window, pl.WindowFunction)
     edges, t = _edges(t_end_h)
     course_h = c.t_min / 60.0
-    last = float(course_h[-1])
-    # The course's values up to its end, then a drop to 0 (and to w = 1) within a second.
-    fine = np.union1d(np.union1d(edges, course_h[course_h <= edges[-1]]),
-                      [x for x in (last + 1.0 / 3600.0,) if x < edges[-1]])
+    first, last = float(course_h[0]), float(course_h[-1])
+    # The course's values between its ends; 0 before and after, reached within a second.
+    second = 1.0 / 3600.0
+    extra = [x for x in (first - second, last + second) if 0.0 < x < edges[-1]]
+    fine = np.union1d(np.union1d(edges, course_h[course_h <= edges[-1]]), extra)
 
     def along(values: np.ndarray, after: float) -> np.ndarray:
-        return np.where(fine <= last, np.interp(fine, course_h, values), after)
+        inside = (fine >= first) & (fine <= last)
+        return np.where(inside, np.interp(fine, course_h, values), after)
 
     if window is None:
         w_fine = np.ones_like(fine)

@@ -36,9 +36,10 @@ before the new evidence arrives. Each step of :math:`t` hours:
    HGF's value-coupling message uses the child's predicted precision
    (:cite:p:`weber2023generalized`); weighting the precision update by the
    precision of the child's prediction error instead
-   (:func:`error_precision`) makes the update exact for a chain of linear
-   Gaussian levels, which is what :mod:`~ketamodel.selfmodel.model` does by
-   default.
+   (:func:`error_precision`) makes the parent's update exact when the child is
+   a single linear Gaussian level predicted afresh from the parent each step
+   (no memory of its own), which is what :mod:`~ketamodel.selfmodel.model`
+   does for the narrative level by default.
 
 The functions take numbers or NumPy arrays (one belief per element), so a
 cohort runs in one call. They check nothing: the model that calls them does.
@@ -148,8 +149,8 @@ def error_precision(pi_hat: Value, evidence_precision: Value) -> Value:
     The error :math:`\bar u - \hat\mu` between the precision-weighted mean of
     the inputs (precision :math:`\Pi`) and a prediction of precision
     :math:`\hat\pi` has the variance of both. Weighting the level above's
-    update by it makes the update exact for a chain of Gaussian levels (a
-    Kalman filter); the HGF's value-coupling message weights it by
+    update by it makes that update exact (a Kalman filter) when the level
+    below is memoryless; the HGF's value-coupling message weights it by
     :math:`\hat\pi` alone (:cite:p:`weber2023generalized`).
     """
     return pi_hat * evidence_precision / (pi_hat + evidence_precision)

@@ -60,10 +60,13 @@ as evidence accumulates.
 
 **Indices** (model quantities, 0-1; Chapter 6 maps them onto clinical
 scales), both the :func:`~ketamodel.selfmodel.hgf.relaxation_index` of a
-level: the fraction of its prior's share of the posterior that the drug
-removes *in that hour*, against the same hour without the drug (the
-uncertainty that lingers after the drug is read from the learning rate, not
-from the indices):
+level: the fraction of its prior's usual share of the posterior that the
+drug's factor removes in that hour. They are computed from the drug alone:
+the evidence is that of an everyday hour, and the narrative prior's
+precision comes from a parallel recursion without therapy (precisions do not
+depend on the inputs' values, only on their precisions), so a session cannot
+change them. The uncertainty that lingers after the drug is read from the
+learning rate, not from the indices.
 
 - the **dissociation index**, at the minimal self, with the bodily signal's
   precision :math:`\pi_i` as the evidence: how much of the bodily percept the
@@ -73,8 +76,14 @@ from the indices):
   narrative prior has loosened its hold on the self-belief (the DMN
   signature).
 
-Neither index depends on therapy: both take the evidence of an everyday
-hour.
+The minimal self's percept is computed as predictive coding does, with its
+own prior precision :math:`\hat\pi_2`, conditional on the narrative's
+predicted mean; only the narrative level is exact. An exact observer would
+also lose bodily precision when the narrative prior relaxes,
+:math:`(1/\hat\pi_2 + \kappa^2/\hat\pi_3)^{-1}`:
+``dissociation_marginal`` is the dissociation index with that prior, so that
+a reader can see how much of the separation of the two signatures rests on
+this choice.
 
 **Learning rate**: the share of an hour of everyday sensory evidence's error
 (:math:`\bar u - \kappa\hat\mu_3`) that the narrative belief takes,
@@ -138,6 +147,9 @@ class SelfModelCourse:
         :math:`\rho` on each level's prior precision, (0, 1].
     dissociation, ego_dissolution : ndarray
         The indices, 0-1 (see the module).
+    dissociation_marginal : ndarray
+        The dissociation index an exact observer would have, whose prior on
+        the body includes the narrative belief's uncertainty (see the module).
     revision : ndarray
         :math:`(m - m_0)/(s - m_0)` after each step.
     drive : Drive
@@ -160,6 +172,7 @@ class SelfModelCourse:
     dmn_factor: np.ndarray
     dissociation: np.ndarray
     ego_dissolution: np.ndarray
+    dissociation_marginal: np.ndarray
     revision: np.ndarray
     drive: Drive
     therapy_schedule: Therapy | None
@@ -270,14 +283,14 @@ def simulate_drive(drive: Drive, *, therapy: Therapy | None = None, relax: str =
         u_e = u_e + rng.standard_normal(n) / np.sqrt(ext_precision)
     out = _run(u_i.tolist(), u_e.tolist(), ext_precision.tolist(), sn.tolist(), dmn.tolist(),
                d.window.tolist(), p, message)
-    mu2, pi2, mu3, pi3, m, rate, diss, ego = (np.array(a) for a in out)
+    mu2, pi2, mu3, pi3, m, rate, diss, ego, diss_m = (np.array(a) for a in out)
     return SelfModelCourse(
         t_h=d.t_h, interoceptive=u_i, exteroceptive=u_e, therapy=session,
         minimal_self=mu2, minimal_self_precision=pi2, biographical_self=mu3,
         biographical_self_precision=pi3, consolidated_self=m, learning_rate=rate,
         sn_factor=sn, dmn_factor=dmn, dissociation=diss, ego_dissolution=ego,
-        revision=(m - p.belief_start) / span, drive=d, therapy_schedule=therapy,
-        relax=relax, message=message, params=p)
+        dissociation_marginal=diss_m, revision=(m - p.belief_start) / span, drive=d,
+        therapy_schedule=therapy, relax=relax, message=message, params=p)
 
 
 def _run(u_i: list, u_e: list, p_e: list, sn: list, dmn: list, window: list,
@@ -290,8 +303,8 @@ def _run(u_i: list, u_e: list, p_e: list, sn: list, dmn: list, window: list,
     eps, beta, rate_c = p.baseline_consolidation, p.plasticity_gain, STEP_H / p.consolidation_h
     exact = message == "exact"
     mu3 = m = p.belief_start
-    pi3 = initial_precision(p, message)
-    names = ("mu2", "pi2", "mu3", "pi3", "m", "rate", "diss", "ego")
+    pi3 = pi3_quiet = initial_precision(p, message)     # with and without therapy
+    names = ("mu2", "pi2", "mu3", "pi3", "m", "rate", "diss", "ego", "diss_m")
     out: dict[str, list] = {k: [] for k in names}
     for k in range(len(u_i)):
         # 1-2. predictions: the narrative self drifts to m and predicts the minimal self
@@ -319,8 +332,14 @@ def _run(u_i: list, u_e: list, p_e: list, sn: list, dmn: list, window: list,
         out["m"].append(m)
         out["rate"].append(kappa * hgf.error_precision(pi2_hat, everyday) / pi3)
         out["diss"].append(hgf.relaxation_index(sn[k], pi2_0, p_i))
+        # the indices, from the drug alone: everyday evidence, a course without therapy
         pi_e = hgf.error_precision(pi2_hat, everyday) if exact else pi2_hat
-        out["ego"].append(hgf.relaxation_index(dmn[k], pi3_free, kappa * kappa * pi_e))
+        quiet_free = hgf.predict_precision(pi3_quiet, omega3, lam)
+        out["ego"].append(hgf.relaxation_index(dmn[k], quiet_free, kappa * kappa * pi_e))
+        body = 1.0 / (1.0 / pi2_hat + kappa * kappa / (dmn[k] * quiet_free))
+        body_free = 1.0 / (1.0 / pi2_0 + kappa * kappa / quiet_free)
+        out["diss_m"].append(hgf.relaxation_index(body / body_free, body_free, p_i))
+        pi3_quiet = hgf.posterior_precision(dmn[k] * quiet_free, (pi_e,), (kappa,))
     return tuple(out[k] for k in names)
 
 

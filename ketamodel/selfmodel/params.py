@@ -97,10 +97,9 @@ class Therapy:
     In each hour of a session the evidence from the world is the therapist's
     (``support_evidence`` of :class:`SelfModelParams`, with
     ``therapy_precision``) instead of everyday life's. The default is three
-    two-hour sessions a day apart, the first an hour after the drug starts:
-    one during its acute effect and two while Chapter 3's window is open
-    (it opens about 8 h after a standard infusion and closes after about
-    2.7 days).
+    two-hour sessions a day apart, the first 12 h after the drug starts: all
+    three while Chapter 3's window is open (it opens about 8 h after a
+    standard infusion and closes after about 2.7 days).
 
     Attributes
     ----------
@@ -115,7 +114,7 @@ class Therapy:
         Length of a session, whole hours, 1-12.
     """
 
-    start_h: float = 1.0
+    start_h: float = 12.0
     sessions: int = 3
     interval_h: float = 24.0
     duration_h: float = 2.0
