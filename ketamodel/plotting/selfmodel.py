@@ -177,7 +177,8 @@ def four_cases(cases: sm.Cases, days: float = 5.0) -> Figure:
         a.legend(fontsize=7, loc="upper right")
         _finish(a, "A. The narrative belief in the first days",
                 "time since the start (days)", "biographical self μ₃ (a.u.)")
-        b.set_ylim(-2, 12)
+        top = max(100 * float(c.revision.max()) for c in cases.courses.values())
+        b.set_ylim(-2, max(12.0, 1.2 * top))
         b.legend(fontsize=7, loc="upper right")
         _finish(b, "B. What lasts: the consolidated self-model",
                 "time since the start (days)", "revision of m (% of the way)")
