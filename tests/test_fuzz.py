@@ -40,6 +40,7 @@ from ketamodel import networks as nw
 from ketamodel import pharmacology as ph
 from ketamodel import plasticity as pl
 from ketamodel import reward as rw
+from ketamodel import selfmodel as sm
 
 
 # --------------------------------------------------------------------------------------
@@ -310,7 +311,71 @@ VALID: dict[str, Entry] = {
                                         signed=frozenset({"answer"})),
     "networks.check_coupling": Entry(dict(coupling=_STABLE3),
                                      bad_shapes={"coupling": _SQUARE_ONLY}),
+    # selfmodel
+    "selfmodel.Therapy": Entry(dict(start_h=1.0, sessions=3, interval_h=24.0, duration_h=2.0)),
+    "selfmodel.one_level": Entry(
+        dict(inputs=[0.5, -0.5, 1.0], prior_mean=-1.0, prior_precision=1.0, input_precision=1.0,
+             log_volatility=-4.0, dt_h=1.0),
+        signed=frozenset({"inputs", "prior_mean", "log_volatility"}),
+        bad_shapes={"inputs": [lambda: np.zeros((3, 1)), lambda: 0.5]}),
+    "selfmodel.check_update": Entry(
+        dict(prior_mean=-2.0, prior_precision=3.0, evidence=1.0, evidence_precision=1.0,
+             answer=-1.25), signed=frozenset({"prior_mean", "evidence", "answer"})),
+    "selfmodel.steady_precision": Entry(
+        dict(log_volatility=-9.0, autoconnection=0.99, evidence_precision=4.0, dt_h=1.0),
+        signed=frozenset({"log_volatility"})),
+    "selfmodel.precision_factor": Entry(dict(disintegration=[0.1, -0.05], sensitivity=6.0),
+                                        signed=frozenset({"disintegration"})),
+    "selfmodel.disintegration": Entry(
+        dict(occupancy=[0.2, 0.5], context="neutral", n_parcels=100, rule="eigenvalue"),
+        signed=frozenset({"context"})),
+    "selfmodel.bin_means": Entry(
+        dict(t_h=np.array([0.0, 1.0, 2.0]), values=np.array([0.0, 1.0, 0.0]),
+             edges_h=np.array([0.0, 0.5, 2.0])),
+        signed=frozenset({"values"}),
+        bad_shapes={"t_h": [lambda: np.array([0.0, 2.0, 1.0]), lambda: np.zeros((3, 1)),
+                            lambda: np.array([0.0, 2.0])],
+                    "values": [lambda: np.zeros(2), lambda: np.zeros((3, 1))],
+                    "edges_h": [lambda: np.array([0.0, 3.0]), lambda: np.array([1.0, 0.5]),
+                                lambda: np.array([1.0])]}),
+    "selfmodel.no_drug": Entry(dict(t_end_h=48.0)),
+    "selfmodel.hourly_factor": Entry(
+        dict(drive=sm.drive_from_network_course(nw.simulate_course([0.0, 60.0], [0.5, 0.1]),
+                                                None, 4.0), level="DMN", sensitivity=6.0)),
+    "selfmodel.drive_from_course": Entry(
+        dict(course=pl.simulate(ph.standard_infusion(), 24.0), context="neutral", t_end_h=24.0,
+             n_parcels=100, rule="eigenvalue"), signed=frozenset({"context"})),
+    "selfmodel.drive_from_network_course": Entry(
+        dict(course=nw.simulate_course([0.0, 60.0], [0.5, 0.1]), window=None, t_end_h=4.0)),
+    "selfmodel.dose_tuple": Entry(dict(doses=ph.standard_infusion())),
+    "selfmodel.drug_drive": Entry(
+        dict(doses=ph.standard_infusion(), t_end_h=48.0, context="neutral", n_parcels=100),
+        signed=frozenset({"context"})),
+    "selfmodel.simulate": Entry(
+        dict(doses=ph.standard_infusion(), t_end_h=48.0, context="neutral", relax="both",
+             message="hgf", seed=0, noise=True, n_parcels=100), signed=frozenset({"context"})),
+    "selfmodel.simulate_drive": Entry(dict(drive=sm.no_drug(48.0), relax="SN", message="exact",
+                                           seed=0, noise=True)),
+    # doses is left out (the default, one standard infusion) so that the object fuzz hands
+    # it wrong objects; the late sessions start 48 h after the early ones and end by 120 h
+    "selfmodel.four_cases": Entry(
+        dict(delay_h=48.0, context="neutral", relax="DMN",
+             message="hgf", t_end_h=120.0, seed=0, noise=False, n_parcels=100),
+        signed=frozenset({"context"})),
+    # params is left out so that the object fuzz hands it wrong objects (about 1 s: the four
+    # cases for each field doubled)
+    "selfmodel.ranking_robustness": Entry(dict(doses=ph.standard_infusion(),
+                                               therapy=sm.Therapy(), factors=(2.0,))),
+    # p is left out so that the object fuzz hands it wrong objects
+    "selfmodel.initial_precision": Entry(dict(message="hgf")),
+    "selfmodel.therapy_steps": Entry(
+        dict(therapy=sm.Therapy(), t_h=np.arange(1.0, 73.0)),
+        bad_shapes={"t_h": [lambda: np.ones((72, 1))]}),
 }
+
+_HGF_KERNEL = ("an update equation of selfmodel.hgf: it takes arrays (a cohort in one "
+               "call) and deliberately checks nothing (the module's docstring): the model "
+               "that calls it validates, and tests/test_selfmodel.py checks it by hand")
 
 #: Public callables that take input but are not fuzzed, each with the reason.
 NOT_FUZZED: dict[str, str] = {
@@ -360,6 +425,21 @@ NOT_FUZZED: dict[str, str] = {
                             "tests/test_networks.py",
     "networks.redistribute": "a step of simulate on a Baseline and the dict of disruptions "
                              "that simulate builds from checked input",
+    "selfmodel.Cases": "a result container, built by four_cases",
+    "selfmodel.RobustnessRow": "a result container, built by ranking_robustness",
+    "selfmodel.Drive": "a result container, built by drug_drive, drive_from_course, "
+                       "drive_from_network_course and no_drug",
+    "selfmodel.OneLevel": "a result container, built by one_level",
+    "selfmodel.SelfModelCourse": "a result container, built by simulate_drive",
+    "selfmodel.step_variance": _HGF_KERNEL,
+    "selfmodel.predict_mean": _HGF_KERNEL,
+    "selfmodel.predict_precision": _HGF_KERNEL,
+    "selfmodel.prediction_error": _HGF_KERNEL,
+    "selfmodel.posterior_precision": _HGF_KERNEL,
+    "selfmodel.posterior_mean": _HGF_KERNEL,
+    "selfmodel.prior_share": _HGF_KERNEL,
+    "selfmodel.relaxation_index": _HGF_KERNEL,
+    "selfmodel.error_precision": _HGF_KERNEL,
 }
 
 #: (callable, parameter) pairs that do not yet refuse bad input clearly, in modules

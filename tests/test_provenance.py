@@ -45,6 +45,12 @@ ALLOWED_LITERALS = {
     "networks/metrics": {"SYMMETRY_TOL"},  # numerics: tolerance of the symmetry check
     "networks/ou": {"STABILITY_LIMIT"},  # mathematics: eigenvalue 1 is the stability bound
     "networks/selfcheck": {"TOLERANCE"},  # marking: how close an answer must be
+    # numerics: the grid of the interpolation table, and the self-model's hourly step
+    "selfmodel/drive": {"TABLE_OCCUPANCY", "STEP_H"},
+    "selfmodel/model": {"EIGHT_WEEKS_H"},  # a time span in hours (8 × 7 × 24), a default length
+    # the chapter's scenario: how long after the window the late sessions start (two weeks)
+    "selfmodel/cases": {"DEFAULT_DELAY_H"},
+    "selfmodel/selfcheck": {"TOLERANCE"},  # marking: how close an answer must be
 }
 
 

@@ -137,6 +137,7 @@ def ranking_robustness(doses: object = None, *, therapy: Therapy | None = None,
     if not isinstance(factors, tuple) or not factors:
         raise ValueError(f"factors must be a non-empty tuple of numbers, got {factors!r}")
     scale = [check_scalar("factors", f, low=0.0, high=100.0, low_open=True) for f in factors]
+    four_cases(doses, therapy=therapy, params=p, noise=False)     # bad input raises here
     rows = []
     for f in fields(SelfModelParams):
         for k in scale:

@@ -194,7 +194,8 @@ def hourly_factor(drive: Drive, level: str, sensitivity: float) -> np.ndarray:
     fine = d.fine_sn if level == "SN" else d.fine_dmn
     rho = precision_factor(fine, sensitivity)
     edges = np.concatenate([[0.0], d.t_h])
-    return bin_means(d.fine_t_h, rho, edges)
+    # the mean of numbers in (0, 1] is in (0, 1]; clip the integrals' rounding
+    return np.clip(bin_means(d.fine_t_h, rho, edges), np.finfo(float).tiny, 1.0)
 
 
 def _edges(t_end_h: float) -> tuple[np.ndarray, np.ndarray]:
@@ -283,7 +284,10 @@ def drive_from_network_course(course: nw.NetworkCourse, window: pl.WindowFunctio
     first, last = float(course_h[0]), float(course_h[-1])
     # The course's values between its ends; 0 before and after, reached within a second.
     second = 1.0 / 3600.0
-    extra = [x for x in (first - second, last + second) if 0.0 < x < edges[-1]]
+    ends = [first - second, last + second]
+    if window is not None:
+        ends.append(float(window.t_h[-1]) + second)
+    extra = [x for x in ends if 0.0 < x < edges[-1]]
     fine = np.union1d(np.union1d(edges, course_h[course_h <= edges[-1]]), extra)
 
     def along(values: np.ndarray, after: float) -> np.ndarray:
