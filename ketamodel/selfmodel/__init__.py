@@ -34,7 +34,7 @@ self-valence):
   ``lasting_revision``, ...);
 - ``drug_drive(doses, t_end_h, context)`` and
   ``simulate_drive(drive, *, therapy, relax, params, message, seed, noise)``: the same
-  in two steps, the second about 5 ms for 8 weeks (for sliders and cohorts);
+  in two steps, the second about 15 ms for 8 weeks (for sliders and cohorts);
 - ``four_cases(doses, *, therapy, delay_h, ...)`` →
   :class:`~ketamodel.selfmodel.cases.Cases`; ``ranking_robustness(doses, ...)``
   → rows of :class:`~ketamodel.selfmodel.cases.RobustnessRow`;

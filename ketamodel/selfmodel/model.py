@@ -237,7 +237,7 @@ def initial_precision(p: SelfModelParams | None = None, message: str = "exact") 
 def simulate_drive(drive: Drive, *, therapy: Therapy | None = None, relax: str = "both",
                    params: SelfModelParams | None = None, message: str = "exact",
                    seed: int | np.random.Generator = 0, noise: bool = True) -> SelfModelCourse:
-    """The self-model driven by a :class:`~ketamodel.selfmodel.drive.Drive` (5 ms for 8 weeks).
+    """The self-model driven by a :class:`~ketamodel.selfmodel.drive.Drive` (15 ms for 8 weeks).
 
     Parameters
     ----------
@@ -304,43 +304,50 @@ def _run(u_i: list, u_e: list, p_e: list, sn: list, dmn: list, window: list,
     exact = message == "exact"
     mu3 = m = p.belief_start
     pi3 = pi3_quiet = initial_precision(p, message)     # with and without therapy
-    names = ("mu2", "pi2", "mu3", "pi3", "m", "rate", "diss", "ego", "diss_m")
-    out: dict[str, list] = {k: [] for k in names}
+    # the update equations, bound once (the loop runs an hour at a time for weeks)
+    predict_mean, predict_precision = hgf.predict_mean, hgf.predict_precision
+    error, error_precision = hgf.prediction_error, hgf.error_precision
+    post_precision, post_mean = hgf.posterior_precision, hgf.posterior_mean
+    relaxation_index = hgf.relaxation_index
+    ones, coupled = (1.0, 1.0), (kappa,)
+    out: tuple[list, ...] = tuple([] for _ in range(9))
+    mu2s, pi2s, mu3s, pi3s, ms, rates, disss, egos, diss_ms = (a.append for a in out)
     for k in range(len(u_i)):
         # 1-2. predictions: the narrative self drifts to m and predicts the minimal self
-        mu3_hat = hgf.predict_mean(mu3, m, lam)
-        pi3_free = hgf.predict_precision(pi3, omega3, lam)
+        mu3_hat = predict_mean(mu3, m, lam)
+        pi3_free = predict_precision(pi3, omega3, lam)
         pi3_hat = dmn[k] * pi3_free
         mu2_hat = kappa * mu3_hat
         pi2_hat = sn[k] * pi2_0
         # 3. the minimal self learns from the senses
         senses = (p_i, p_e[k])
-        errors = (hgf.prediction_error(u_i[k], mu2_hat), hgf.prediction_error(u_e[k], mu2_hat))
-        pi2 = hgf.posterior_precision(pi2_hat, senses, (1.0, 1.0))
-        mu2 = hgf.posterior_mean(mu2_hat, pi2, errors, senses, (1.0, 1.0))
+        errors = (error(u_i[k], mu2_hat), error(u_e[k], mu2_hat))
+        pi2 = post_precision(pi2_hat, senses, ones)
+        mu2 = post_mean(mu2_hat, pi2, errors, senses, ones)
         # 4. the narrative self learns from the minimal self's prediction error
-        delta2 = hgf.prediction_error(mu2, mu2_hat)
-        pi_d = hgf.error_precision(pi2_hat, p_i + p_e[k]) if exact else pi2_hat
-        pi3 = hgf.posterior_precision(pi3_hat, (pi_d,), (kappa,))
-        mu3 = hgf.posterior_mean(mu3_hat, pi3, (delta2,), (pi2_hat,), (kappa,))
+        delta2 = error(mu2, mu2_hat)
+        pi_d = error_precision(pi2_hat, p_i + p_e[k]) if exact else pi2_hat
+        pi3 = post_precision(pi3_hat, (pi_d,), coupled)
+        mu3 = post_mean(mu3_hat, pi3, (delta2,), (pi2_hat,), coupled)
         # 5. what lasts: the consolidated self-model follows, gated by plasticity
         m = m + rate_c * (eps + beta * (window[k] - 1.0)) * (mu3 - m)
-        out["mu2"].append(mu2)
-        out["pi2"].append(pi2)
-        out["mu3"].append(mu3)
-        out["pi3"].append(pi3)
-        out["m"].append(m)
-        out["rate"].append(kappa * hgf.error_precision(pi2_hat, everyday) / pi3)
-        out["diss"].append(hgf.relaxation_index(sn[k], pi2_0, p_i))
+        everyday_d = error_precision(pi2_hat, everyday)
+        mu2s(mu2)
+        pi2s(pi2)
+        mu3s(mu3)
+        pi3s(pi3)
+        ms(m)
+        rates(kappa * everyday_d / pi3)
         # the indices, from the drug alone: everyday evidence, a course without therapy
-        pi_e = hgf.error_precision(pi2_hat, everyday) if exact else pi2_hat
-        quiet_free = hgf.predict_precision(pi3_quiet, omega3, lam)
-        out["ego"].append(hgf.relaxation_index(dmn[k], quiet_free, kappa * kappa * pi_e))
+        disss(relaxation_index(sn[k], pi2_0, p_i))
+        pi_e = everyday_d if exact else pi2_hat
+        quiet_free = predict_precision(pi3_quiet, omega3, lam)
+        egos(relaxation_index(dmn[k], quiet_free, kappa * kappa * pi_e))
         body = 1.0 / (1.0 / pi2_hat + kappa * kappa / (dmn[k] * quiet_free))
         body_free = 1.0 / (1.0 / pi2_0 + kappa * kappa / quiet_free)
-        out["diss_m"].append(hgf.relaxation_index(body / body_free, body_free, p_i))
-        pi3_quiet = hgf.posterior_precision(dmn[k] * quiet_free, (pi_e,), (kappa,))
-    return tuple(out[k] for k in names)
+        diss_ms(relaxation_index(body / body_free, body_free, p_i))
+        pi3_quiet = post_precision(dmn[k] * quiet_free, (pi_e,), coupled)
+    return out
 
 
 @lru_cache(maxsize=64)
