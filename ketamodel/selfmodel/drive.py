@@ -131,10 +131,11 @@ def bin_means(t_h: ArrayLike, values: ArrayLike, edges_h: ArrayLike) -> np.ndarr
 
     The curve is linear between its samples (trapezoidal rule, exact for it);
     ``t_h`` must increase strictly and cover the edges, which must increase
-    strictly too.
+    strictly too. The values are those of the drive (occupancy, disintegration,
+    a factor, the window), each within [-1000, 1000].
     """
     t = check_array("t_h", t_h, low=-np.inf, ndim=1)
-    v = check_array("values", values, low=-np.inf, ndim=1)
+    v = check_array("values", values, low=-1e3, high=1e3, ndim=1)
     e = check_array("edges_h", edges_h, low=-np.inf, ndim=1)
     if t.size != v.size or t.size < 2:
         raise ValueError(f"t_h and values must have the same length, at least 2, got "
