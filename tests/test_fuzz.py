@@ -347,7 +347,7 @@ VALID: dict[str, Entry] = {
              n_parcels=100, rule="eigenvalue"), signed=frozenset({"context"})),
     "selfmodel.drive_from_network_course": Entry(
         dict(course=nw.simulate_course([0.0, 60.0], [0.5, 0.1]), window=None, t_end_h=4.0)),
-    "selfmodel.dose_tuple": Entry(dict(doses=ph.standard_infusion())),
+    "pharmacology.dose_tuple": Entry(dict(doses=ph.standard_infusion())),
     "selfmodel.drug_drive": Entry(
         dict(doses=ph.standard_infusion(), t_end_h=48.0, context="neutral", n_parcels=100),
         signed=frozenset({"context"})),

@@ -46,8 +46,8 @@ ALLOWED_LITERALS = {
     "networks/ou": {"STABILITY_LIMIT"},  # mathematics: eigenvalue 1 is the stability bound
     "networks/selfcheck": {"TOLERANCE"},  # marking: how close an answer must be
     # numerics: the grid of the interpolation table, and the self-model's hourly step
-    "selfmodel/drive": {"TABLE_OCCUPANCY", "STEP_H"},
-    "selfmodel/model": {"EIGHT_WEEKS_H"},  # a time span in hours (8 × 7 × 24), a default length
+    # EIGHT_WEEKS_H: a time span in hours (8 × 7 × 24), a default length
+    "selfmodel/drive": {"TABLE_OCCUPANCY", "STEP_H", "EIGHT_WEEKS_H"},
     # the chapter's scenario: how long after the window the late sessions start (two weeks)
     "selfmodel/cases": {"DEFAULT_DELAY_H"},
     "selfmodel/selfcheck": {"TOLERANCE"},  # marking: how close an answer must be

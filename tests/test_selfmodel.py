@@ -1617,11 +1617,11 @@ def test_four_cases_refuses_bad_input(kw, name):
 
 def test_dose_tuple():
     d = ph.standard_infusion()
-    assert sm.dose_tuple(d) == (d,)
-    assert sm.dose_tuple([d, d]) == (d, d)
+    assert ph.dose_tuple(d) == (d,)
+    assert ph.dose_tuple([d, d]) == (d, d)
     for bad in ([], "d", [d, 1.0], None):
         with pytest.raises(ValueError, match="doses"):
-            sm.dose_tuple(bad)
+            ph.dose_tuple(bad)
 
 
 def test_drive_functions_refuse_bad_input(network_course):

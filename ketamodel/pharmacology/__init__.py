@@ -37,6 +37,7 @@ from .doses import (
     ROUTES,
     Dose,
     anaesthetic_bolus,
+    dose_tuple,
     repeated_infusions,
     standard_infusion,
 )
@@ -63,7 +64,7 @@ from .trapping import (
 __all__ = [
     "ROUTES", "TRAP_STATES", "Dose", "DominoPKParams", "MgBlockParams", "PKParams", "PKResult",
     "ReceptorParams", "ReferenceLevels", "TrappingParams", "TrappingResult",
-    "anaesthetic_bolus", "conc_for_occupancy", "mg_unblocked_fraction", "occupancy",
+    "anaesthetic_bolus", "conc_for_occupancy", "dose_tuple", "mg_unblocked_fraction", "occupancy",
     "occupancy_under",
     "repeated_infusions", "simulate", "simulate_trapping", "simulate_trapping_course",
     "standard_infusion",

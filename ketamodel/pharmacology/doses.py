@@ -8,6 +8,7 @@ most easily written with :meth:`Dose.infusion` from its rate in mg/kg/h.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -150,6 +151,21 @@ class Dose:
         start = check_scalar("start_h", start_h, low=0.0)
         return cls(rate * hours, route="iv", start_min=start * MIN_PER_H,
                    duration_min=hours * MIN_PER_H)
+
+
+def dose_tuple(doses: object) -> tuple[Dose, ...]:
+    """``doses`` (a :class:`Dose` or a non-empty sequence of them) as a tuple.
+
+    The one check of a dosing schedule that every ``simulate`` shares; anything
+    else raises ``ValueError`` naming ``doses``.
+    """
+    if isinstance(doses, Dose):
+        return (doses,)
+    if isinstance(doses, Sequence) and not isinstance(doses, str) and doses and all(
+            isinstance(d, Dose) for d in doses):
+        return tuple(doses)
+    raise ValueError(f"doses must be a Dose or a non-empty sequence of Dose objects, got "
+                     f"{doses!r}")
 
 
 def standard_infusion(start_min: float = 0.0, *, hcl_salt: bool = True) -> Dose:

@@ -17,7 +17,7 @@ from scipy.linalg import expm
 from .._blas import one_thread
 from ..params import check_params, check_scalar, param, params_or_default
 from ..units import KETAMINE_G_PER_MOL, NORKETAMINE_G_PER_MOL
-from .doses import Dose, _check_route
+from .doses import Dose, _check_route, dose_tuple
 from .receptor import ReceptorParams, occupancy
 
 # State vector of the linear pharmacokinetic system (amounts per kg body weight,
@@ -298,15 +298,7 @@ def simulate(doses: Dose | Sequence[Dose], t_end_min: float, *, body_weight_kg: 
     -------
     PKResult
     """
-    if isinstance(doses, Dose):
-        dose_list: tuple[Dose, ...] = (doses,)
-    elif isinstance(doses, Sequence) and not isinstance(doses, str):
-        dose_list = tuple(doses)
-    else:
-        raise ValueError(f"doses must be a Dose or a non-empty sequence of Dose objects, "
-                         f"got {doses!r}")
-    if not dose_list or not all(isinstance(d, Dose) for d in dose_list):
-        raise ValueError("doses must be a Dose or a non-empty sequence of Dose objects")
+    dose_list = dose_tuple(doses)
     t_end = check_scalar("t_end_min", t_end_min, low=0.0, high=43200.0, low_open=True)
     bw = check_scalar("body_weight_kg", body_weight_kg, low=0.0, high=300.0, low_open=True)
     pk = params_or_default("pk", pk, PKParams)

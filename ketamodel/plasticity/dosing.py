@@ -34,22 +34,12 @@ import numpy as np
 
 from ..circuits import CircuitParams
 from ..params import check_scalar, params_or_default
-from ..pharmacology import Dose, PKParams, ReceptorParams, occupancy
+from ..pharmacology import Dose, PKParams, ReceptorParams, dose_tuple, occupancy
 from ..pharmacology import simulate as simulate_pk
 from ..units import MIN_PER_H
 from .cascade import _check_flag
 from .course import PlasticityCourse, simulate_course
 from .params import PlasticityParams
-
-
-def _dose_list(doses: object) -> tuple[Dose, ...]:
-    if isinstance(doses, Dose):
-        return (doses,)
-    if isinstance(doses, Sequence) and not isinstance(doses, str) and doses and all(
-            isinstance(d, Dose) for d in doses):
-        return tuple(doses)
-    raise ValueError(f"doses must be a Dose or a non-empty sequence of Dose objects, got "
-                     f"{doses!r}")
 
 
 @lru_cache(maxsize=64)
@@ -129,7 +119,7 @@ def simulate(doses: Dose | Sequence[Dose], t_end_h: float, *,
     >>> bool(course.spine_density.max() > 1.0 and course.window.max() > 1.0)
     True
     """
-    dose_list = _dose_list(doses)
+    dose_list = dose_tuple(doses)
     t_end = check_scalar("t_end_h", t_end_h, low=0.0, high=4320.0, low_open=True)
     step = check_scalar("coarse_step_h", coarse_step_h, low=1.0 / 60.0, high=24.0)
     _check_flag("ablate_spine_formation", ablate_spine_formation)

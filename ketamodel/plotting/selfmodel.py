@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from functools import lru_cache
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -206,8 +205,8 @@ def compare_beliefs(courses: Mapping[str, sm.SelfModelCourse], days: float = 7.0
 THERAPY_CHOICES = ("none", "1 h", "12 h", "day 1", "day 3", "day 7", "day 14")
 
 
-@lru_cache(maxsize=8)
 def _explorer_drive(context: str) -> sm.Drive:
+    # drug_drive keeps each schedule's drive, so this is a lookup after the first call
     return sm.drug_drive(pharmacology.standard_infusion(), sm.EIGHT_WEEKS_H, context)
 
 

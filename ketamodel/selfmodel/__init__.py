@@ -51,15 +51,16 @@ from __future__ import annotations
 
 from .cases import CASES, DEFAULT_DELAY_H, Cases, RobustnessRow, four_cases, ranking_robustness
 from .drive import (
+    EIGHT_WEEKS_H,
     LEVEL_NETWORKS,
     STEP_H,
     TABLE_OCCUPANCY,
     Drive,
     bin_means,
     disintegration,
-    dose_tuple,
     drive_from_course,
     drive_from_network_course,
+    drug_drive,
     hourly_factor,
     no_drug,
     precision_factor,
@@ -77,11 +78,9 @@ from .hgf import (
     step_variance,
 )
 from .model import (
-    EIGHT_WEEKS_H,
     MESSAGES,
     RELAX,
     SelfModelCourse,
-    drug_drive,
     initial_precision,
     simulate,
     simulate_drive,
@@ -96,7 +95,7 @@ __all__ = [
     "STEP_H", "TABLE_OCCUPANCY",
     "Cases", "Drive", "OneLevel", "RobustnessRow", "SelfModelCourse", "SelfModelParams",
     "Therapy",
-    "bin_means", "check_update", "disintegration", "dose_tuple", "drive_from_course",
+    "bin_means", "check_update", "disintegration", "drive_from_course",
     "drive_from_network_course", "drug_drive", "error_precision", "four_cases",
     "hourly_factor", "initial_precision",
     "no_drug", "one_level", "posterior_mean", "posterior_precision", "precision_factor",

@@ -13,7 +13,8 @@ from dataclasses import dataclass, fields, replace
 import numpy as np
 
 from ..params import check_instance, check_scalar, params_or_default
-from .model import EIGHT_WEEKS_H, SelfModelCourse, simulate
+from .drive import EIGHT_WEEKS_H
+from .model import SelfModelCourse, simulate
 from .params import SelfModelParams, Therapy
 
 #: The four cases, in the order of the chapter's figure.
@@ -68,7 +69,7 @@ def four_cases(doses: object = None, *, therapy: Therapy | None = None,
         As for :func:`~ketamodel.selfmodel.model.simulate`; every case gets
         the same seed.
     network_params, plasticity_params, n_parcels
-        As for :func:`~ketamodel.selfmodel.model.drug_drive`.
+        As for :func:`~ketamodel.selfmodel.drive.drug_drive`.
     """
     from ..pharmacology import standard_infusion
     doses = standard_infusion() if doses is None else doses

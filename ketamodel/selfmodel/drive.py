@@ -38,7 +38,6 @@ of a direct solution); the table is kept for the next call.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -49,12 +48,16 @@ from scipy.interpolate import PchipInterpolator
 from .. import networks as nw
 from .. import plasticity as pl
 from ..params import check_array, check_instance, check_scalar, params_or_default
+from ..pharmacology import dose_tuple
 
 #: Which level each network's priors belong to (the seed paper's mapping).
 LEVEL_NETWORKS = {"SN": "SalVentAttn", "DMN": "Default"}
 
 #: Occupancies at which the network model is solved for the table.
 TABLE_OCCUPANCY = np.linspace(0.0, 1.0, 21)
+
+#: The default length of a simulation in hours (eight weeks).
+EIGHT_WEEKS_H = 8 * 7 * 24.0
 
 #: The self-model's step in hours (evidence, relaxation and consolidation are per hour).
 STEP_H = 1.0
@@ -310,13 +313,38 @@ def drive_from_network_course(course: nw.NetworkCourse, window: pl.WindowFunctio
                          fine_t_h=fine, fine_sn=sn, fine_dmn=dmn))
 
 
-def dose_tuple(doses: object) -> tuple:
-    """``doses`` as a tuple of :class:`~ketamodel.pharmacology.doses.Dose`, or ``ValueError``."""
-    from ..pharmacology import Dose
-    if isinstance(doses, Dose):
-        return (doses,)
-    if isinstance(doses, Sequence) and not isinstance(doses, str) and doses and all(
-            isinstance(d, Dose) for d in doses):
-        return tuple(doses)
-    raise ValueError(f"doses must be a Dose or a non-empty sequence of Dose objects, got "
-                     f"{doses!r}")
+@lru_cache(maxsize=64)
+def _drive(doses: tuple, t_end_h: float, context: float, network_params: nw.NetworkParams,
+           plasticity_params: pl.PlasticityParams, n_parcels: int) -> Drive:
+    course = pl.simulate(list(doses), t_end_h, params=plasticity_params)
+    return drive_from_course(course, context, t_end_h=t_end_h,
+                             network_params=network_params, n_parcels=n_parcels)
+
+
+def drug_drive(doses: object, t_end_h: float = EIGHT_WEEKS_H, context: float | str = "neutral",
+               *, network_params: nw.NetworkParams | None = None,
+               plasticity_params: pl.PlasticityParams | None = None,
+               n_parcels: int = 100) -> Drive:
+    """The drive of a dosing schedule: Chapters 1, 3 and 4 run once and kept for the next call.
+
+    Parameters
+    ----------
+    doses : Dose or sequence of Dose
+        E.g. :func:`~ketamodel.pharmacology.doses.standard_infusion`.
+    t_end_h : float
+        Length, whole hours, up to half a year.
+    context : float or str
+        Where the drug is taken (:data:`~ketamodel.networks.ketamine.CONTEXTS`).
+    network_params, plasticity_params : optional
+        Parameters of Chapters 4 and 3.
+    n_parcels : int
+        100 or 200.
+    """
+    end = check_scalar("t_end_h", t_end_h, low=1.0, high=4320.0)
+    if not float(end).is_integer():
+        raise ValueError(f"t_end_h must be a whole number of hours, got {end:g}")
+    nw.check_parcels(n_parcels)
+    return _drive(dose_tuple(doses), end, nw.context_value(context),
+                  params_or_default("network_params", network_params, nw.NetworkParams),
+                  params_or_default("plasticity_params", plasticity_params,
+                                    pl.PlasticityParams), int(n_parcels))

@@ -100,15 +100,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
 from .. import networks as nw
 from .. import plasticity as pl
-from ..params import check_array, check_instance, check_scalar, make_rng, params_or_default
+from ..params import check_array, check_instance, make_rng, params_or_default
 from . import hgf
-from .drive import STEP_H, Drive, dose_tuple, drive_from_course, hourly_factor, no_drug
+from .drive import EIGHT_WEEKS_H, STEP_H, Drive, drug_drive, hourly_factor, no_drug
 from .params import SelfModelParams, Therapy
 
 #: The levels that can follow their network's disintegration (both, as the network model
@@ -117,9 +116,6 @@ RELAX = ("both", "SN", "DMN", "none")
 
 #: How the narrative level weights the minimal self's prediction error (see the module).
 MESSAGES = ("exact", "hgf")
-
-#: The default length of a simulation in hours (eight weeks).
-EIGHT_WEEKS_H = 8 * 7 * 24.0
 
 
 @dataclass(frozen=True)
@@ -242,7 +238,8 @@ def simulate_drive(drive: Drive, *, therapy: Therapy | None = None, relax: str =
     Parameters
     ----------
     drive : Drive
-        From :func:`drug_drive`, :func:`~ketamodel.selfmodel.drive.drive_from_course`,
+        From :func:`~ketamodel.selfmodel.drive.drug_drive`,
+        :func:`~ketamodel.selfmodel.drive.drive_from_course`,
         :func:`~ketamodel.selfmodel.drive.drive_from_network_course` or
         :func:`~ketamodel.selfmodel.drive.no_drug`.
     therapy : Therapy, optional
@@ -350,43 +347,6 @@ def _run(u_i: list, u_e: list, p_e: list, sn: list, dmn: list, window: list,
     return out
 
 
-@lru_cache(maxsize=64)
-def _drive(doses: tuple, t_end_h: float, context: float, network_params: nw.NetworkParams,
-           plasticity_params: pl.PlasticityParams, n_parcels: int) -> Drive:
-    course = pl.simulate(list(doses), t_end_h, params=plasticity_params)
-    return drive_from_course(course, context, t_end_h=t_end_h,
-                             network_params=network_params, n_parcels=n_parcels)
-
-
-def drug_drive(doses: object, t_end_h: float = EIGHT_WEEKS_H, context: float | str = "neutral",
-               *, network_params: nw.NetworkParams | None = None,
-               plasticity_params: pl.PlasticityParams | None = None,
-               n_parcels: int = 100) -> Drive:
-    """The drive of a dosing schedule: Chapters 1, 3 and 4 run once and kept for the next call.
-
-    Parameters
-    ----------
-    doses : Dose or sequence of Dose
-        E.g. :func:`~ketamodel.pharmacology.doses.standard_infusion`.
-    t_end_h : float
-        Length, whole hours, up to half a year.
-    context : float or str
-        Where the drug is taken (:data:`~ketamodel.networks.ketamine.CONTEXTS`).
-    network_params, plasticity_params : optional
-        Parameters of Chapters 4 and 3.
-    n_parcels : int
-        100 or 200.
-    """
-    end = check_scalar("t_end_h", t_end_h, low=1.0, high=4320.0)
-    if not float(end).is_integer():
-        raise ValueError(f"t_end_h must be a whole number of hours, got {end:g}")
-    nw.check_parcels(n_parcels)
-    return _drive(dose_tuple(doses), end, nw.context_value(context),
-                  params_or_default("network_params", network_params, nw.NetworkParams),
-                  params_or_default("plasticity_params", plasticity_params,
-                                    pl.PlasticityParams), int(n_parcels))
-
-
 def simulate(doses: object = None, t_end_h: float = EIGHT_WEEKS_H, *,
              context: float | str = "neutral", relax: str = "both",
              therapy: Therapy | None = None, params: SelfModelParams | None = None,
@@ -418,7 +378,7 @@ def simulate(doses: object = None, t_end_h: float = EIGHT_WEEKS_H, *,
     message, seed, noise
         As for :func:`simulate_drive`.
     network_params, plasticity_params, n_parcels
-        As for :func:`drug_drive`.
+        As for :func:`~ketamodel.selfmodel.drive.drug_drive`.
 
     Returns
     -------
