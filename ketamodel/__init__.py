@@ -11,6 +11,8 @@ One module per level of the unified model of the book:
   built from human functional connectivity
 - :mod:`ketamodel.selfmodel` — relaxed priors of the minimal and the biographical self;
   psychotherapy and plasticity revise a negative self-model
+- :mod:`ketamodel.unified` — every level composed: dose and context → experience and
+  MADRS over weeks; a virtual cohort and virtual trials
 
 Support modules: :mod:`ketamodel.params` (parameters with units and sources),
 :mod:`ketamodel.provenance` (the table of every parameter),
@@ -27,12 +29,13 @@ from . import (
     provenance,
     reward,
     selfmodel,
+    unified,
     units,
     widgets,
 )
 
 __all__ = [
     "circuits", "networks", "params", "pharmacology", "plasticity", "plotting", "provenance",
-    "reward", "selfmodel", "units", "widgets",
+    "reward", "selfmodel", "unified", "units", "widgets",
 ]
 __version__ = "0.1.0"

@@ -29,7 +29,8 @@ from .params import ASSUMED_PREFIX, source_keys
 _KEY_IN_TEXT = re.compile(r"\b([a-z]+\d{4}[a-z][a-z0-9]*)\b")
 
 #: The model modules, in the order of the book's chapters.
-MODEL_MODULES = ("pharmacology", "circuits", "reward", "plasticity", "networks", "selfmodel")
+MODEL_MODULES = ("pharmacology", "circuits", "reward", "plasticity", "networks", "selfmodel",
+                 "unified")
 
 
 @dataclass(frozen=True)

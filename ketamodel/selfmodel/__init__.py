@@ -35,6 +35,10 @@ self-valence):
 - ``drug_drive(doses, t_end_h, context)`` and
   ``simulate_drive(drive, *, therapy, relax, params, message, seed, noise)``: the same
   in two steps, the second about 15 ms for 8 weeks (for sliders and cohorts);
+- ``simulate_batch(sn_factor, dmn_factor, window, *, therapy, params, message, seeds)``
+  → :class:`~ketamodel.selfmodel.batch.BatchCourse`: the same filter for many
+  people at once, one row each (Chapter 6's cohort); ``batch_factors`` gives
+  their hourly factors;
 - ``four_cases(doses, *, therapy, delay_h, ...)`` →
   :class:`~ketamodel.selfmodel.cases.Cases`; ``ranking_robustness(doses, ...)``
   → rows of :class:`~ketamodel.selfmodel.cases.RobustnessRow`;
@@ -49,6 +53,7 @@ teaching models, not clinical tools.
 
 from __future__ import annotations
 
+from .batch import BatchCourse, batch_factors, simulate_batch
 from .cases import CASES, DEFAULT_DELAY_H, Cases, RobustnessRow, four_cases, ranking_robustness
 from .drive import (
     EIGHT_WEEKS_H,
@@ -93,14 +98,14 @@ from .selfcheck import check_update
 __all__ = [
     "CASES", "DEFAULT_DELAY_H", "EIGHT_WEEKS_H", "LEVEL_NETWORKS", "MESSAGES", "RELAX",
     "STEP_H", "TABLE_OCCUPANCY",
-    "Cases", "Drive", "OneLevel", "RobustnessRow", "SelfModelCourse", "SelfModelParams",
+    "BatchCourse", "Cases", "Drive", "OneLevel", "RobustnessRow", "SelfModelCourse", "SelfModelParams",
     "Therapy",
-    "bin_means", "check_update", "disintegration", "drive_from_course",
+    "batch_factors", "bin_means", "check_update", "disintegration", "drive_from_course",
     "drive_from_network_course", "drug_drive", "error_precision", "four_cases",
     "hourly_factor", "initial_precision",
     "no_drug", "one_level", "posterior_mean", "posterior_precision", "precision_factor",
     "predict_mean", "predict_precision", "prediction_error", "prior_share",
     "ranking_robustness",
-    "relaxation_index", "simulate", "simulate_drive", "steady_precision", "step_variance",
+    "relaxation_index", "simulate", "simulate_batch", "simulate_drive", "steady_precision", "step_variance",
     "therapy_steps",
 ]

@@ -1,0 +1,432 @@
+r"""A virtual cohort: people who differ, each run through every level of the model.
+
+A :class:`PatientTable` holds, per person, what makes them differ: sex and
+clearance (Chapter 1's pharmacokinetics), baseline severity, how strongly
+their networks respond to the same occupancy, how their set and setting
+differ from the protocol's, and how responsive they are. It is a pure
+function of a seed and the patients' numbers: person ``i`` draws from a
+generator seeded with ``(seed, i)``, so a table split into parts and
+concatenated, or run in parts, gives the same numbers
+(:func:`patient_table`, :func:`concat_tables`).
+
+:func:`simulate_cohort` runs one arm of treatment for a table, all at once:
+
+1. Exposures (:mod:`~ketamodel.unified.levels`) are computed at a few
+   clearances (:data:`~ketamodel.unified.levels.CL_NODES`) and contexts
+   (:data:`~ketamodel.unified.levels.CONTEXT_NODES`); each person's hourly
+   course is interpolated between the two clearances around theirs (linear in
+   log clearance) and their disintegration between the four nodes around
+   them.
+2. A person's network sensitivity :math:`s` turns Chapter 4's disintegration
+   :math:`D` into :math:`D' = 1 - (1 - D)^s`, so the factor on their priors is
+   :math:`(1 - D)^{g s}`.
+3. The self-model of everyone at once
+   (:func:`~ketamodel.selfmodel.batch.simulate_batch`), with the person's own
+   noise.
+4. The outcome layer (:mod:`~ketamodel.unified.outcome`): expected MADRS each
+   hour, ratings at the visits, CADSS and ego-dissolution peaks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from .. import networks as nw
+from .. import pharmacology as ph
+from .. import selfmodel as sm
+from ..params import check_array, check_instance, check_integer, params_or_default
+from . import levels as ex
+from . import outcome as oc
+from .params import CohortParams, OutcomeParams, Scales
+
+#: Treatments an arm can give: the drug, an active placebo, an inert one.
+TREATMENTS = ("ketamine", "midazolam", "saline")
+
+#: Default visits, h: baseline, 4 h, day 1, day 3, then weekly to week 8.
+VISITS_H = (0.0, 4.0, 24.0, 72.0, 168.0, 336.0, 504.0, 672.0, 840.0, 1008.0, 1176.0, 1344.0)
+
+
+@dataclass(frozen=True)
+class Arm:
+    """One arm of a trial: a treatment on a schedule, with or without psychotherapy.
+
+    Attributes
+    ----------
+    name : str
+    treatment : str
+        ``"ketamine"``, ``"midazolam"`` (an active placebo: felt, but no NMDA
+        block in the model) or ``"saline"`` (:data:`TREATMENTS`).
+    doses : tuple of Dose
+        The schedule; for a placebo, the times of its infusions.
+    therapy : Therapy or None
+    """
+
+    name: str
+    treatment: str
+    doses: tuple[ph.Dose, ...]
+    therapy: sm.Therapy | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise ValueError(f"name must be a non-empty string, got {self.name!r}")
+        if not isinstance(self.treatment, str) or self.treatment not in TREATMENTS:
+            raise ValueError(f"treatment must be one of {TREATMENTS}, got {self.treatment!r}")
+        object.__setattr__(self, "doses", ph.dose_tuple(self.doses))
+        if self.therapy is not None:
+            check_instance("therapy", self.therapy, sm.Therapy)
+
+    @property
+    def felt(self) -> bool:
+        """Whether the treatment is felt (ketamine, midazolam): it sets the non-specific relief."""
+        return self.treatment != "saline"
+
+    @property
+    def first_h(self) -> float:
+        """Start of the first infusion, h."""
+        return min(d.start_min for d in self.doses) / 60.0
+
+
+@dataclass(frozen=True)
+class PatientTable:
+    """What makes each person differ (one entry per person; z are standard normal draws).
+
+    Attributes
+    ----------
+    patient_id : ndarray of int
+    female : ndarray of bool
+    cl_factor : ndarray
+        Clearance relative to the model's typical one (Chapter 1).
+    baseline_madrs : ndarray
+        True baseline severity, points.
+    network_sensitivity : ndarray
+        :math:`s`, mean 1 (see the module).
+    context_offset : ndarray
+        Added to the protocol's context (clipped to [-1, 1]).
+    responsiveness_z, placebo_z : ndarray
+        Draws for the responsiveness to the drug and to the non-specific
+        relief (:func:`~ketamodel.unified.outcome.responsiveness`).
+    """
+
+    patient_id: np.ndarray
+    female: np.ndarray
+    cl_factor: np.ndarray
+    baseline_madrs: np.ndarray
+    network_sensitivity: np.ndarray
+    context_offset: np.ndarray
+    responsiveness_z: np.ndarray
+    placebo_z: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.patient_id.size)
+
+    def take(self, index: Sequence[int] | np.ndarray) -> PatientTable:
+        """The rows ``index`` (positions, not ids)."""
+        idx = np.asarray(index, dtype=int)
+        return PatientTable(**{f.name: getattr(self, f.name)[idx] for f in fields(self)})
+
+
+def _lognormal(z: np.ndarray, cv: float) -> np.ndarray:
+    sigma = np.sqrt(np.log1p(cv * cv))
+    return np.exp(sigma * z)
+
+
+#: People per block of random draws (see :func:`block_normals`).
+BLOCK = 256
+
+
+def block_normals(seed: int, stream: int, ids: np.ndarray, size: int) -> np.ndarray:
+    """Standard normal draws, ``size`` per person, that depend only on (seed, stream, id).
+
+    Ids are grouped in blocks of :data:`BLOCK`; block ``b`` draws from
+    ``numpy.random.default_rng((seed, stream, b))``. Any subset of people gets
+    the draws it would get in any larger table, which is what makes a
+    cohort split into partitions give identical results.
+    """
+    ids = np.asarray(ids, dtype=np.int64)
+    out = np.empty((ids.size, size))
+    blocks = ids // BLOCK
+    for blk in np.unique(blocks):
+        rows = blocks == blk
+        z = np.random.default_rng((seed, stream, int(blk))).standard_normal((BLOCK, size))
+        out[rows] = z[ids[rows] % BLOCK]
+    return out
+
+
+def patient_table(n: int, seed: int = 0, *, params: CohortParams | None = None,
+                  first_id: int = 0) -> PatientTable:
+    """``n`` virtual patients, ids ``first_id`` to ``first_id + n - 1``.
+
+    Draws depend only on the seed and the person's id (:func:`block_normals`),
+    so the table of ids 0-999 equals the tables of 0-499 and 500-999 put
+    together. Baseline severity is a normal truncated to [entry, 60] (drawn
+    by its inverse distribution function); clearance and network sensitivity
+    are log-normal with the stated CV; clearance is that many times higher in
+    women.
+
+    Parameters
+    ----------
+    n : int
+        Number of people, 1 to 10⁶.
+    seed : int
+        ≥ 0.
+    params : CohortParams, optional
+    first_id : int
+        Id of the first person, ≥ 0.
+    """
+    from scipy.stats import norm
+
+    count = check_integer("n", n, low=1, high=1_000_000)
+    s = check_integer("seed", seed, low=0)
+    first = check_integer("first_id", first_id, low=0)
+    p = params_or_default("params", params, CohortParams)
+    ids = np.arange(first, first + count)
+    z = block_normals(s, 0, ids, 7)
+    mean, sd = p.baseline_madrs_mean, p.baseline_madrs_sd
+    if sd > 0:
+        lo, hi = norm.cdf((p.entry_madrs - mean) / sd), norm.cdf((60.0 - mean) / sd)
+        if hi - lo < 1e-6:
+            raise ValueError(f"entry_madrs ({p.entry_madrs:g}) leaves almost none of the "
+                             f"baseline distribution ({mean:g} ± {sd:g}) in range")
+        q = lo + (hi - lo) * norm.cdf(z[:, 1])
+        base = np.clip(mean + sd * norm.ppf(q), p.entry_madrs, 60.0)
+    else:
+        base = np.full(count, min(max(mean, p.entry_madrs), 60.0))
+    female = norm.cdf(z[:, 6]) < p.female_fraction
+    cl = _lognormal(z[:, 0], p.clearance_cv) * np.where(female, p.female_clearance_ratio, 1.0)
+    return PatientTable(
+        patient_id=ids, female=female, cl_factor=cl, baseline_madrs=base,
+        network_sensitivity=_lognormal(z[:, 2], p.network_sensitivity_cv),
+        context_offset=p.context_sd * z[:, 3], responsiveness_z=z[:, 4], placebo_z=z[:, 5])
+
+
+def concat_tables(tables: Sequence[PatientTable]) -> PatientTable:
+    """Tables one after the other (e.g. partitions made with ``first_id``)."""
+    if not tables:
+        raise ValueError("tables must hold at least one PatientTable")
+    for t in tables:
+        check_instance("tables", t, PatientTable)
+    return PatientTable(**{f.name: np.concatenate([getattr(t, f.name) for t in tables])
+                           for f in fields(PatientTable)})
+
+
+@dataclass(frozen=True)
+class CohortCourse:
+    r"""One arm's cohort over the course (rows: people).
+
+    Attributes
+    ----------
+    arm : Arm
+    table : PatientTable
+    t_h : ndarray
+        End of each hour, h.
+    madrs_expected : ndarray
+        Expected MADRS each hour, (people, hours).
+    visits_h : ndarray
+    madrs : ndarray
+        Ratings at the visits, whole points, (people, visits); column 0 is baseline.
+    acute_action, belief_revision, revision : ndarray
+        :math:`A`, :math:`s` and the consolidated revision, (people, hours).
+    cadss_peak, ego_peak : ndarray
+        Highest hourly CADSS-range and ego-dissolution scores, per person.
+    occupancy_auc : ndarray
+        Area under the hourly occupancy, h (a person's exposure).
+    context : ndarray
+        Each person's context.
+    outcome : OutcomeParams
+    scales : Scales
+    """
+
+    arm: Arm
+    table: PatientTable
+    t_h: np.ndarray
+    madrs_expected: np.ndarray
+    visits_h: np.ndarray
+    madrs: np.ndarray
+    acute_action: np.ndarray
+    belief_revision: np.ndarray
+    revision: np.ndarray
+    cadss_peak: np.ndarray
+    ego_peak: np.ndarray
+    occupancy_auc: np.ndarray
+    context: np.ndarray
+    outcome: OutcomeParams
+    scales: Scales
+
+    def at(self, visit_h: float) -> np.ndarray:
+        """Ratings at the visit ``visit_h``."""
+        hits = np.flatnonzero(np.isclose(self.visits_h, visit_h))
+        if hits.size == 0:
+            raise ValueError(f"visit_h must be one of the visits {tuple(self.visits_h)}, "
+                             f"got {visit_h!r}")
+        return self.madrs[:, hits[0]]
+
+    @property
+    def baseline(self) -> np.ndarray:
+        """Ratings at baseline."""
+        return self.madrs[:, 0]
+
+    def relapse_h(self) -> np.ndarray:
+        """Hours from the arm's last infusion to the loss of response, per person.
+
+        On the expected course: NaN for a person who never responds, and the
+        time to the end of the course for one still responding at the end.
+        """
+        threshold = (1.0 - self.scales.response_fall) * self.table.baseline_madrs[:, None]
+        ok = self.madrs_expected <= threshold
+        last = max(d.start_min + d.duration_min for d in self.arm.doses) / 60.0
+        out = np.full(len(self.table), np.nan)
+        for i in np.flatnonzero(ok.any(axis=1)):
+            first = int(np.argmax(ok[i]))
+            lost = np.flatnonzero(~ok[i, first:])
+            end = self.t_h[first + lost[0]] if lost.size else self.t_h[-1]
+            out[i] = max(end - last, 0.0)
+        return out
+
+
+def _brackets(x: np.ndarray, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Index of the node below each x and the weight of the node above (nodes increasing)."""
+    xs = np.clip(x, nodes[0], nodes[-1])
+    j = np.clip(np.searchsorted(nodes, xs, side="right") - 1, 0, nodes.size - 2)
+    return j, (xs - nodes[j]) / (nodes[j + 1] - nodes[j])
+
+
+def simulate_cohort(table: PatientTable, arm: Arm, *, context: float | str = "neutral",
+                    t_end_h: float = sm.EIGHT_WEEKS_H, visits_h: Sequence[float] = VISITS_H,
+                    outcome: OutcomeParams | None = None,
+                    selfmodel_params: sm.SelfModelParams | None = None,
+                    relax: str = "both", ablate_spine_formation: bool = False,
+                    scales: Scales | None = None, seed: int = 0,
+                    noise: bool = True) -> CohortCourse:
+    """One arm for every person of ``table``: a pure function of the table, the arm and the seed.
+
+    Parameters
+    ----------
+    table : PatientTable
+    arm : Arm
+    context : float or str
+        The protocol's setting; each person's is it plus their offset.
+    t_end_h : float
+        Length, whole hours.
+    visits_h : sequence of float
+        When ratings are taken, h, from 0 (baseline) to ``t_end_h``.
+    outcome : OutcomeParams, optional
+    selfmodel_params : SelfModelParams, optional
+        Its sensitivities are scaled by each person's network sensitivity.
+    relax : str
+        Which self-model levels follow their network (``"both"``, ``"SN"``, ``"DMN"``,
+        ``"none"``).
+    ablate_spine_formation : bool
+        Chapter 3's experiment, for every person.
+    scales : Scales, optional
+    seed : int
+        For the ratings and the self-model's inputs; person ``i`` draws with ``(seed, i)``.
+    noise : bool
+        False: inputs and ratings at their expected values (ratings still rounded).
+    """
+    tb = check_instance("table", table, PatientTable)
+    a = check_instance("arm", arm, Arm)
+    c0 = nw.context_value(context)
+    end = ex.check_t_end(t_end_h)
+    visits = check_array("visits_h", visits_h, low=0.0, high=end, ndim=1)
+    if visits.size < 1 or visits[0] != 0.0 or np.any(np.diff(visits) <= 0):
+        raise ValueError("visits_h must start at 0 (baseline) and increase strictly")
+    op = params_or_default("outcome", outcome, OutcomeParams)
+    sp = params_or_default("selfmodel_params", selfmodel_params, sm.SelfModelParams)
+    sc = params_or_default("scales", scales, Scales)
+    s = check_integer("seed", seed, low=0)
+    if relax not in sm.RELAX:
+        raise ValueError(f"relax must be one of {sm.RELAX}, got {relax!r}")
+    if not isinstance(noise, bool):
+        raise ValueError(f"noise must be True or False, got {noise!r}")
+    n_people, n_hours = len(tb), int(end)
+    t_h = np.arange(1, n_hours + 1, dtype=float)
+    ctx = np.clip(c0 + tb.context_offset, -1.0, 1.0)
+    if a.treatment == "ketamine":
+        hourly, sn, dmn = _drug_courses(tb, a.doses, end, ctx, sp, relax,
+                                        ablate_spine_formation)
+        acute_action, window, occupancy = hourly
+    else:
+        acute_action = np.zeros((n_people, n_hours))
+        occupancy = acute_action
+        window = np.ones((n_people, n_hours))
+        sn = dmn = window
+    z = block_normals(s, 1, tb.patient_id, 2 * n_hours).reshape(-1, 2, n_hours) if noise \
+        else None
+    course = sm.simulate_batch(sn, dmn, window, therapy=a.therapy, params=sp, innovations=z)
+    u = oc.responsiveness(tb.responsiveness_z, op.responsiveness_sd)
+    e = oc.responsiveness(tb.placebo_z, op.responsiveness_sd)
+    level = (op.active_placebo if a.felt else op.inert_placebo) * e
+    n_rel = oc.nonspecific_relief(t_h[None, :], level[:, None], first_h=a.first_h,
+                                  onset_h=op.placebo_onset_h)
+    expected = oc.madrs(tb.baseline_madrs[:, None], n_rel,
+                        op.acute_gain * u[:, None] * acute_action,
+                        course.belief_revision, op)
+    ratings = _ratings(tb, expected, t_h, visits, op, s, noise)
+    return CohortCourse(
+        arm=a, table=tb, t_h=t_h, madrs_expected=expected, visits_h=visits, madrs=ratings,
+        acute_action=acute_action, belief_revision=course.belief_revision,
+        revision=course.revision,
+        cadss_peak=oc.cadss(np.clip(course.dissociation.max(axis=1), 0.0, 1.0), sc),
+        ego_peak=oc.ego_score(np.clip(course.ego_dissolution.max(axis=1), 0.0, 1.0), sc),
+        occupancy_auc=occupancy.sum(axis=1), context=ctx, outcome=op, scales=sc)
+
+
+def _ratings(tb: PatientTable, expected: np.ndarray, t_h: np.ndarray, visits: np.ndarray,
+             op: OutcomeParams, seed: int, noise: bool) -> np.ndarray:
+    at = np.concatenate([tb.baseline_madrs[:, None],
+                         expected[:, np.clip(np.rint(visits[1:]).astype(int) - 1, 0,
+                                             t_h.size - 1)]], axis=1)
+    if not noise:
+        return oc.rate(at, 0.0, op.visit_sd)
+    return oc.rate(at, block_normals(seed, 2, tb.patient_id, visits.size), op.visit_sd)
+
+
+def _drug_courses(tb: PatientTable, doses: tuple[ph.Dose, ...], end: float, ctx: np.ndarray,
+                  sp: sm.SelfModelParams, relax: str, ablate: bool
+                  ) -> tuple[tuple[np.ndarray, ...], np.ndarray, np.ndarray]:
+    """Each person's hourly courses and their factors on the priors (see the module)."""
+    log_nodes = np.log(ex.CL_NODES)
+    i, wi = _brackets(np.log(tb.cl_factor), log_nodes)
+    j, wj = _brackets(ctx, ex.CONTEXT_NODES)
+    cache: dict[tuple[int, int], ex.Exposure] = {}
+
+    def node(ci: int, cj: int) -> ex.Exposure:
+        if (ci, cj) not in cache:
+            cache[(ci, cj)] = ex.exposure(doses, end, float(ex.CONTEXT_NODES[cj]),
+                                          cl_factor=float(ex.CL_NODES[ci]),
+                                          ablate_spine_formation=ablate)
+        return cache[(ci, cj)]
+
+    # hourly courses depend on clearance only: interpolate between the two clearances
+    n_hours = int(end)
+    hourly = tuple(np.zeros((len(tb), n_hours)) for _ in range(3))
+    for ci in np.unique(np.concatenate([i, i + 1])):
+        e = node(int(ci), int(j[0]))
+        lo, hi = i == ci, i + 1 == ci
+        for k, name in enumerate(("acute_action", "window", "occupancy")):
+            v = getattr(e, name)
+            hourly[k][lo] += (1.0 - wi[lo])[:, None] * v
+            hourly[k][hi] += wi[hi][:, None] * v
+    fine_t = node(int(i[0]), int(j[0])).drive.fine_t_h
+    factors = []
+    for level, name in (("SN", "fine_sn"), ("DMN", "fine_dmn")):
+        if relax not in ("both", level):
+            factors.append(np.ones((len(tb), n_hours)))
+            continue
+        d = np.zeros((len(tb), fine_t.size))
+        for di in (0, 1):
+            for dj in (0, 1):
+                w = (wi if di else 1.0 - wi) * (wj if dj else 1.0 - wj)
+                for ci, cj in {(int(a), int(b)) for a, b in zip(i + di, j + dj, strict=True)}:
+                    rows = (i + di == ci) & (j + dj == cj)
+                    fine = getattr(node(ci, cj).drive, name)
+                    if fine.size != fine_t.size:
+                        fine = np.interp(fine_t, node(ci, cj).drive.fine_t_h, fine)
+                    d[rows] += w[rows, None] * fine
+        g = (sp.sn_sensitivity if level == "SN" else sp.dmn_sensitivity) * tb.network_sensitivity
+        factors.append(sm.batch_factors(fine_t, np.clip(d, -1.0, 0.99),
+                                        np.clip(g, 0.0, 50.0), n_hours))
+    return hourly, factors[0], factors[1]

@@ -1,0 +1,117 @@
+r"""From the model's levels to the clinic's scales: MADRS, CADSS and ego dissolution.
+
+Plain functions of arrays (they broadcast), so that one person and a cohort
+go through the same lines.
+
+**Depression severity** (:func:`madrs`):
+
+.. math::
+
+    \mathrm{MADRS}(t) = B\,[1 - n(t)]\,[1 - \min(1, G\,u\,A(t))]\,[1 - w_s\,s(t)],
+
+- :math:`B`, the person's baseline;
+- :math:`n(t)`, the non-specific relief of being treated
+  (:func:`nonspecific_relief`): expectancy and care, larger when a treatment
+  is felt (ketamine, midazolam) than when it is not (saline);
+- :math:`A(t)`, the drug's acute action from Chapters 2 and 3
+  (:class:`~ketamodel.unified.levels.Exposure`), scaled by the calibrated
+  gain :math:`G` and the person's responsiveness :math:`u`;
+- :math:`s(t)`, the revision of the narrative self-belief (Chapter 5), on
+  the share :math:`w_s` of the scale that it carries.
+
+The three act on what the others leave (relief multiplies), so no
+combination takes the score below 0. A rating adds noise and is a whole
+number in [0, 60] (:func:`rate`).
+
+**Phenomenology**: the dissociation and ego-dissolution indices of Chapter 5
+(0-1) are shown on the range of the CADSS (0-92) and of an ego-dissolution
+item (0-100), as *model quantities on a familiar range*: the maps are linear
+by assumption and no study has compared them with ratings.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ..params import check_array, params_or_default
+from .params import OutcomeParams, Scales
+
+
+def responsiveness(z: ArrayLike, sd: float) -> np.ndarray:
+    r"""A person's responsiveness :math:`u = \max(0, 1 + \mathrm{sd}\,z)`, z standard normal."""
+    return np.maximum(0.0, 1.0 + sd * np.asarray(z, dtype=float))
+
+
+def nonspecific_relief(t_h: ArrayLike, level: ArrayLike, *, first_h: float = 0.0,
+                       onset_h: float = 2.0) -> np.ndarray:
+    r"""The non-specific relief :math:`n(t) = n\,(1 - e^{-(t - t_0)/\tau})`, 0 before :math:`t_0`.
+
+    Parameters
+    ----------
+    t_h : array_like
+        Times, h.
+    level : array_like
+        :math:`n` per person (broadcasts against ``t_h``), clipped to [0, 0.95].
+    first_h : float
+        Start of the first treatment, h.
+    onset_h : float
+        :math:`\tau`, h.
+    """
+    t = np.asarray(t_h, dtype=float) - first_h
+    n = np.clip(np.asarray(level, dtype=float), 0.0, 0.95)
+    return n * np.where(t > 0, -np.expm1(-np.clip(t, 0.0, None) / onset_h), 0.0)
+
+
+def madrs(baseline: ArrayLike, nonspecific: ArrayLike, acute: ArrayLike,
+          self_revision: ArrayLike, params: OutcomeParams | None = None) -> np.ndarray:
+    r"""Expected MADRS from the three reliefs (see the module); in [0, 60].
+
+    Parameters
+    ----------
+    baseline : array_like
+        :math:`B`, points, in [0, 60].
+    nonspecific : array_like
+        :math:`n(t)`, 0-0.95 (:func:`nonspecific_relief`).
+    acute : array_like
+        :math:`G\,u\,A(t)`, ≥ 0 (clipped at 1).
+    self_revision : array_like
+        :math:`s(t)`, clipped to [-1, 1] (a belief worse than at the start raises severity).
+    params : OutcomeParams, optional
+    """
+    p = params_or_default("params", params, OutcomeParams)
+    b = check_array("baseline", baseline, low=0.0, high=60.0)
+    n = check_array("nonspecific", nonspecific, low=0.0, high=0.95)
+    a = np.minimum(check_array("acute", acute, low=0.0, high=1e3), 1.0)
+    s = np.clip(check_array("self_revision", self_revision, low=-1e3, high=1e3), -1.0, 1.0)
+    return np.clip(b * (1.0 - n) * (1.0 - a) * (1.0 - p.self_share * s), 0.0, 60.0)
+
+
+def rate(expected: ArrayLike, z: ArrayLike, visit_sd: float) -> np.ndarray:
+    """A rating: the expected score plus ``visit_sd`` times z, rounded, in [0, 60]."""
+    e = np.asarray(expected, dtype=float)
+    return np.clip(np.rint(e + visit_sd * np.asarray(z, dtype=float)), 0.0, 60.0)
+
+
+def responded(baseline: ArrayLike, score: ArrayLike, scales: Scales | None = None) -> np.ndarray:
+    """Response: a fall of at least ``response_fall`` (50 %) from baseline."""
+    sc = params_or_default("scales", scales, Scales)
+    return np.asarray(score) <= (1.0 - sc.response_fall) * np.asarray(baseline)
+
+
+def remitted(score: ArrayLike, scales: Scales | None = None) -> np.ndarray:
+    """Remission: MADRS at or below ``remission_madrs`` (10)."""
+    sc = params_or_default("scales", scales, Scales)
+    return np.asarray(score) <= sc.remission_madrs
+
+
+def cadss(dissociation: ArrayLike, scales: Scales | None = None) -> np.ndarray:
+    """The dissociation index (0-1) on the CADSS range (0-92), linear by assumption."""
+    sc = params_or_default("scales", scales, Scales)
+    return sc.cadss_max * check_array("dissociation", dissociation, low=0.0, high=1.0)
+
+
+def ego_score(ego_dissolution: ArrayLike, scales: Scales | None = None) -> np.ndarray:
+    """The ego-dissolution index (0-1) on the range of an EDI item (0-100), linear by assumption."""
+    sc = params_or_default("scales", scales, Scales)
+    return sc.ego_max * check_array("ego_dissolution", ego_dissolution, low=0.0, high=1.0)
