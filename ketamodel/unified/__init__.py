@@ -20,9 +20,11 @@ module each:
    table of patients and a seed.
 6. :mod:`~ketamodel.unified.trials` — randomised virtual trials, reported as
    trials report them.
-7. :mod:`~ketamodel.unified.calibration` — the fit to the two calibration
+7. :mod:`~ketamodel.unified.phenomenology` — dose × setting → the acute
+   experience in the cohort.
+8. :mod:`~ketamodel.unified.calibration` — the fit to the two calibration
    points, and to nothing else.
-8. :mod:`~ketamodel.unified.predictions` — the seed paper's predictions,
+9. :mod:`~ketamodel.unified.predictions` — the seed paper's predictions,
    each with the assumption it rests on and the change that makes it fail.
 
 Stable entry points:
@@ -58,9 +60,11 @@ from .calibration import (
 from .cohort import (
     TREATMENTS,
     VISITS_H,
+    AcuteState,
     Arm,
     CohortCourse,
     PatientTable,
+    acute_state,
     block_normals,
     concat_tables,
     patient_table,
@@ -78,6 +82,7 @@ from .outcome import (
     responsiveness,
 )
 from .params import CohortParams, OutcomeParams, Scales
+from .phenomenology import PhenomenologyMap, phenomenology_map
 from .pipeline import Person, UnifiedCourse, simulate
 from .predictions import (
     FAILING,
@@ -90,18 +95,30 @@ from .predictions import (
     test_prediction,
     therapy_in_window,
 )
-from .trials import ARMS, Comparison, Trial, arm, compare, summarise, virtual_trial, wilson
+from .trials import (
+    ARMS,
+    Comparison,
+    Replicates,
+    Trial,
+    arm,
+    compare,
+    replicate,
+    summarise,
+    virtual_trial,
+    wilson,
+)
 
 __all__ = [
     "ARMS", "CALIBRATED_FIELDS", "CALIBRATION_POINTS", "CL_NODES", "CONTEXT_NODES", "FAILING",
     "PREDICTIONS", "TREATMENTS", "VISITS_H",
-    "Arm", "CalibrationData", "CalibrationFit", "CalibrationPoint", "CohortCourse",
+    "AcuteState", "Arm", "CalibrationData", "CalibrationFit", "CalibrationPoint", "CohortCourse",
     "CohortParams", "Comparison", "Exposure", "OutcomeParams", "PatientTable", "Person",
-    "Prediction", "Scales", "Trial", "UnifiedCourse",
-    "arm", "block_normals", "cadss", "calibrate", "calibration_data", "compare",
+    "PhenomenologyMap", "Prediction", "Replicates", "Scales", "Trial", "UnifiedCourse",
+    "acute_state", "arm", "block_normals", "cadss", "calibrate", "calibration_data", "compare",
     "concat_tables", "dissociation_and_dose", "dose_groups", "ego_and_improvement",
     "ego_score", "exposure", "madrs", "model_statistics", "nonspecific_relief",
-    "partial_spearman", "patient_table", "rate", "relapse_after_course", "remitted",
-    "responded", "responsiveness", "simulate", "simulate_cohort", "summarise",
+    "partial_spearman", "patient_table", "phenomenology_map", "rate", "relapse_after_course",
+    "remitted",
+    "replicate", "responded", "responsiveness", "simulate", "simulate_cohort", "summarise",
     "test_prediction", "therapy_in_window", "virtual_trial", "wilson",
 ]

@@ -374,6 +374,54 @@ def simulate_cohort(table: PatientTable, arm: Arm, *, context: float | str = "ne
         occupancy_auc=occupancy.sum(axis=1), context=ctx, outcome=op, scales=sc)
 
 
+@dataclass(frozen=True)
+class AcuteState:
+    """The acute experience of each person of a table after a schedule (no outcome layer).
+
+    Attributes
+    ----------
+    table : PatientTable
+    cadss_peak, ego_peak : ndarray
+        Highest hourly CADSS-range (0-92) and ego-dissolution (0-100) scores.
+    occupancy_auc : ndarray
+        Area under the hourly occupancy, h.
+    context : ndarray
+    """
+
+    table: PatientTable
+    cadss_peak: np.ndarray
+    ego_peak: np.ndarray
+    occupancy_auc: np.ndarray
+    context: np.ndarray
+
+
+def acute_state(table: PatientTable, doses: object, *, context: float | str = "neutral",
+                t_end_h: float = 72.0, selfmodel_params: sm.SelfModelParams | None = None,
+                relax: str = "both", scales: Scales | None = None) -> AcuteState:
+    """Peak dissociation and ego dissolution of every person, without the outcome layer.
+
+    The same chain as :func:`simulate_cohort` up to the self-model's indices
+    (which do not depend on the inputs' noise or on therapy), over the first
+    ``t_end_h`` hours; it does not need Chapter 2's reward course, so it is quick
+    for maps over dose and setting.
+    """
+    tb = check_instance("table", table, PatientTable)
+    c0 = nw.context_value(context)
+    end = ex.check_t_end(t_end_h)
+    sp = params_or_default("selfmodel_params", selfmodel_params, sm.SelfModelParams)
+    sc = params_or_default("scales", scales, Scales)
+    if relax not in sm.RELAX:
+        raise ValueError(f"relax must be one of {sm.RELAX}, got {relax!r}")
+    ctx = np.clip(c0 + tb.context_offset, -1.0, 1.0)
+    (_, window, occupancy), sn, dmn = _drug_courses(tb, ph.dose_tuple(doses), end, ctx, sp,
+                                                    relax, False, acute=False)
+    course = sm.simulate_batch(sn, dmn, window, params=sp)
+    return AcuteState(
+        table=tb, cadss_peak=oc.cadss(np.clip(course.dissociation.max(axis=1), 0.0, 1.0), sc),
+        ego_peak=oc.ego_score(np.clip(course.ego_dissolution.max(axis=1), 0.0, 1.0), sc),
+        occupancy_auc=occupancy.sum(axis=1), context=ctx)
+
+
 def _ratings(tb: PatientTable, expected: np.ndarray, t_h: np.ndarray, visits: np.ndarray,
              op: OutcomeParams, seed: int, noise: bool) -> np.ndarray:
     at = np.concatenate([tb.baseline_madrs[:, None],
@@ -385,7 +433,7 @@ def _ratings(tb: PatientTable, expected: np.ndarray, t_h: np.ndarray, visits: np
 
 
 def _drug_courses(tb: PatientTable, doses: tuple[ph.Dose, ...], end: float, ctx: np.ndarray,
-                  sp: sm.SelfModelParams, relax: str, ablate: bool
+                  sp: sm.SelfModelParams, relax: str, ablate: bool, acute: bool = True
                   ) -> tuple[tuple[np.ndarray, ...], np.ndarray, np.ndarray]:
     """Each person's hourly courses and their factors on the priors (see the module)."""
     log_nodes = np.log(ex.CL_NODES)
@@ -407,6 +455,8 @@ def _drug_courses(tb: PatientTable, doses: tuple[ph.Dose, ...], end: float, ctx:
         e = node(int(ci), int(j[0]))
         lo, hi = i == ci, i + 1 == ci
         for k, name in enumerate(("acute_action", "window", "occupancy")):
+            if k == 0 and not acute:
+                continue
             v = getattr(e, name)
             hourly[k][lo] += (1.0 - wi[lo])[:, None] * v
             hourly[k][hi] += wi[hi][:, None] * v

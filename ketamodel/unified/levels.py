@@ -33,7 +33,7 @@ in a new context adds the network table, about 0.7 s).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -67,47 +67,78 @@ MAX_T_END_H = 4320.0
 class Exposure:
     r"""The levels below the clinic over a course, hour by hour (hour ``k`` ends at ``t_h[k]``).
 
+    The reward course (Chapter 2) is computed on first use of
+    ``reward_relief``, ``acute_action``, ``reward_t_h`` or ``reward_rho``
+    (about 0.2 s), so that a use that needs only the networks does not wait for it.
+
     Attributes
     ----------
     t_h : ndarray
         End of each hour, h.
     occupancy : ndarray
         Mean NMDA receptor occupancy over the hour, 0-1 (Chapter 1).
-    reward_relief : ndarray
-        Mean :math:`r` over the hour, 0-1 (Chapter 2).
     plasticity_relief : ndarray
         Mean :math:`b` over the hour, 0-1 (Chapter 3).
     window : ndarray
         Mean plasticity window over the hour, ≥ 1 (Chapter 3).
-    acute_action : ndarray
-        :math:`A = 1 - (1 - r)(1 - b)`, 0-1.
     drive : Drive
         The self-model's input (Chapter 4's SN and DMN disintegration on the
         course's own times, ``drive.fine_t_h``).
     fine_t_h, fine_occupancy : ndarray
         Occupancy on the course's own times.
-    reward_t_h, reward_rho : ndarray
-        Reward sensitivity ρ in the windows after the doses (empty without a drug).
-    rho_depressed, rho_healthy : float
-        ρ of the depressed and of the healthy habenula without the drug.
+    doses : tuple of Dose
     cl_factor, context : float
     """
 
     t_h: np.ndarray
     occupancy: np.ndarray
-    reward_relief: np.ndarray
     plasticity_relief: np.ndarray
     window: np.ndarray
-    acute_action: np.ndarray
     drive: sm.Drive
     fine_t_h: np.ndarray
     fine_occupancy: np.ndarray
-    reward_t_h: np.ndarray
-    reward_rho: np.ndarray
-    rho_depressed: float
-    rho_healthy: float
+    doses: tuple[ph.Dose, ...]
     cl_factor: float
     context: float
+
+    @cached_property
+    def _reward_course(self) -> tuple[np.ndarray, np.ndarray]:
+        return _reward(self.doses, self.cl_factor, float(self.t_h[-1]))
+
+    @property
+    def reward_t_h(self) -> np.ndarray:
+        """Times of the reward course, h: the windows after the doses, one after the other."""
+        return self._reward_course[0]
+
+    @property
+    def reward_rho(self) -> np.ndarray:
+        """Reward sensitivity ρ at ``reward_t_h``."""
+        return self._reward_course[1]
+
+    @property
+    def rho_depressed(self) -> float:
+        """ρ of the depressed habenula without the drug."""
+        return _rho_range()[0]
+
+    @property
+    def rho_healthy(self) -> float:
+        """ρ of the healthy habenula without the drug."""
+        return _rho_range()[1]
+
+    @cached_property
+    def reward_relief(self) -> np.ndarray:
+        """Mean :math:`r` over each hour, 0-1 (Chapter 2)."""
+        dep, healthy = _rho_range()
+        out = _hourly_reward(self.t_h, self.reward_t_h, self.reward_rho, dep, healthy)
+        out.setflags(write=False)
+        return out
+
+    @cached_property
+    def acute_action(self) -> np.ndarray:
+        """:math:`A = 1 - (1 - r)(1 - b)`, 0-1."""
+        out = 1.0 - (1.0 - self.reward_relief) * (1.0 - self.plasticity_relief)
+        out.setflags(write=False)
+        return out
 
 
 def _pk(cl_factor: float) -> ph.PKParams:
@@ -131,6 +162,7 @@ def dose_groups(doses: tuple[ph.Dose, ...]) -> list[tuple[ph.Dose, ...]]:
     return [tuple(g) for g in groups]
 
 
+@lru_cache(maxsize=1)
 def _rho_range() -> tuple[float, float]:
     hp = rw.HabenulaParams()
     dep = float(rw.rho_from_block(0.0, hp.v_rest_depressed_mV))
@@ -198,19 +230,13 @@ def _exposure(doses: tuple[ph.Dose, ...], t_end_h: float, context: float, cl_fac
     drive = sm.drive_from_course(course, context, t_end_h=t_end_h, n_parcels=n_parcels)
     edges = np.concatenate([[0.0], drive.t_h])
     behaviour = np.clip(sm.bin_means(course.t_h, course.behaviour, edges), 0.0, 1.0)
-    reward_t, rho = _reward(doses, cl_factor, t_end_h)
-    dep, healthy = _rho_range()
-    relief = _hourly_reward(drive.t_h, reward_t, rho, dep, healthy)
-    acute = 1.0 - (1.0 - relief) * (1.0 - behaviour)
     keep = course.t_h <= t_end_h + 1e-9
-    arrays = dict(occupancy=drive.occupancy, reward_relief=relief,
-                  plasticity_relief=behaviour, window=drive.window, acute_action=acute,
-                  fine_t_h=course.t_h[keep].copy(), fine_occupancy=course.occupancy[keep].copy(),
-                  reward_t_h=reward_t, reward_rho=rho)
+    arrays = dict(occupancy=drive.occupancy, plasticity_relief=behaviour, window=drive.window,
+                  fine_t_h=course.t_h[keep].copy(), fine_occupancy=course.occupancy[keep].copy())
     for a in arrays.values():
         a.setflags(write=False)
-    return Exposure(t_h=drive.t_h, drive=drive, rho_depressed=dep, rho_healthy=healthy,
-                    cl_factor=cl_factor, context=context, **arrays)
+    return Exposure(t_h=drive.t_h, drive=drive, doses=doses, cl_factor=cl_factor,
+                    context=context, **arrays)
 
 
 def check_t_end(t_end_h: object) -> float:

@@ -34,7 +34,7 @@ from scipy import stats
 from .. import pharmacology as ph
 from .. import selfmodel as sm
 from ..params import check_array, check_integer, check_scalar
-from .cohort import Arm, CohortCourse, patient_table, simulate_cohort
+from .cohort import Arm, CohortCourse, acute_state, patient_table, simulate_cohort
 from .trials import ARMS
 
 
@@ -153,10 +153,8 @@ def dissociation_and_dose(doses_mg_per_kg: Sequence[float] = (0.1, 0.2, 0.3, 0.4
     table = patient_table(check_integer("n", n, low=2, high=100_000), seed)
     means, halves = [], []
     for d in doses:
-        arm = Arm(f"{d:g} mg/kg", "ketamine", (ph.Dose(float(d), "iv", duration_min=40.0),))
-        c = simulate_cohort(table, arm, seed=seed, selfmodel_params=selfmodel_params,
-                            t_end_h=72.0, visits_h=(0.0, 24.0),
-                            **kwargs)  # type: ignore[arg-type]
+        c = acute_state(table, ph.Dose(float(d), "iv", duration_min=40.0),
+                        selfmodel_params=selfmodel_params, **kwargs)  # type: ignore[arg-type]
         means.append(float(c.cadss_peak.mean()))
         halves.append(float(1.959964 * c.cadss_peak.std(ddof=1) / np.sqrt(len(table))))
     steps = np.diff(means)

@@ -205,3 +205,55 @@ def compare(treated: CohortCourse, control: CohortCourse, visit_h: float = 24.0)
         cohens_d=float(diff / pooled) if pooled > 0 else float("nan"), odds_ratio=odds,
         odds_ratio_ci=(odds * float(np.exp(-1.959964 * log_se)),
                        odds * float(np.exp(1.959964 * log_se))))
+
+
+@dataclass(frozen=True)
+class Replicates:
+    """Many virtual trials of a given size, drawn from two large arms, at one visit.
+
+    Attributes
+    ----------
+    difference : ndarray
+        Mean fall, treated minus control, per replicate (points).
+    response_treated, response_control : ndarray
+        Response rates per replicate.
+    n_treated, n_control : int
+    visit_h : float
+    """
+
+    difference: np.ndarray
+    response_treated: np.ndarray
+    response_control: np.ndarray
+    n_treated: int
+    n_control: int
+    visit_h: float
+
+
+def replicate(treated: CohortCourse, control: CohortCourse, n_treated: int, n_control: int,
+              *, n_rep: int = 2000, visit_h: float = 24.0, seed: int = 0) -> Replicates:
+    """Trials of ``n_treated`` and ``n_control`` patients, drawn without replacement from two arms.
+
+    What a trial of that size could have found if the model were true: each
+    replicate takes different virtual patients from arms much larger than
+    the trial.
+    """
+    t = check_instance("treated", treated, CohortCourse)
+    c = check_instance("control", control, CohortCourse)
+    nt = check_integer("n_treated", n_treated, low=2, high=len(t.table))
+    nc = check_integer("n_control", n_control, low=2, high=len(c.table))
+    reps = check_integer("n_rep", n_rep, low=1, high=100_000)
+    rng = np.random.default_rng((check_integer("seed", seed, low=0), 5))
+    out = np.empty((3, reps))
+    arms = []
+    for course in (t, c):
+        score = course.at(visit_h)
+        arms.append((course.baseline - score,
+                     score <= (1.0 - course.scales.response_fall) * course.baseline))
+    for k in range(reps):
+        it = rng.choice(len(t.table), nt, replace=False)
+        ic = rng.choice(len(c.table), nc, replace=False)
+        out[0, k] = arms[0][0][it].mean() - arms[1][0][ic].mean()
+        out[1, k] = arms[0][1][it].mean()
+        out[2, k] = arms[1][1][ic].mean()
+    return Replicates(difference=out[0], response_treated=out[1], response_control=out[2],
+                      n_treated=nt, n_control=nc, visit_h=float(visit_h))
