@@ -7,6 +7,8 @@
 - :mod:`~ketamodel.plotting.plasticity`: the plasticity cascade, its time course, the window;
 - :mod:`~ketamodel.plotting.networks`: FC matrices, network graphs, measures, dose × context;
 - :mod:`~ketamodel.plotting.selfmodel`: precision weighting, the two selves, the four cases;
+- :mod:`~ketamodel.plotting.unified`: the whole model, one person's levels, the cohort,
+  virtual trials, the predictions, the dashboard;
 - :mod:`~ketamodel.plotting.overview`: the model in one picture.
 
 Every figure function is re-exported here, so ``km.plotting.concentration(...)``
@@ -64,6 +66,18 @@ from .selfmodel import (
     two_selves,
 )
 from .style import CYCLE, LINESTYLES, PALETTE, STYLE, BookFigure, new_figure, style
+from .unified import (
+    arm_courses,
+    calibration_fit,
+    dashboard,
+    dose_phenomenology,
+    ego_scatter,
+    model_diagram,
+    person_levels,
+    predictions_figure,
+    relapse_curves,
+    trial_replicates,
+)
 
 __all__ = [
     "BookFigure", "CYCLE", "LEVELS", "LINESTYLES", "PALETTE", "STYLE", "baseline_comparison",
@@ -78,4 +92,7 @@ __all__ = [
     "style", "trapping", "window_sessions",
     "compare_beliefs", "four_cases", "one_level_example", "precision_weighting",
     "relaxation_courses", "selfmodel_explorer", "two_selves",
+    "arm_courses", "calibration_fit", "dashboard", "dose_phenomenology", "ego_scatter",
+    "model_diagram", "person_levels", "predictions_figure", "relapse_curves",
+    "trial_replicates",
 ]
