@@ -160,6 +160,19 @@ def check_integer(name: str, value: Any, *, low: int = 0, high: float = math.inf
     return int(value)
 
 
+def check_whole_hours(name: str, value: Any, *, low: float = 0.0, high: float = math.inf,
+                      note: str = "") -> float:
+    """``value`` as a number of hours in ``[low, high]`` that is whole, or ``ValueError``.
+
+    For the models that step once an hour; ``note`` is added to the message
+    after "hours" (e.g. why the hours must be whole).
+    """
+    hours = check_scalar(name, value, low=low, high=high)
+    if not float(hours).is_integer():
+        raise ValueError(f"{name} must be a whole number of hours{note}, got {hours:g}")
+    return hours
+
+
 def check_array(name: str, values: Any, *, low: float = 0.0, high: float = math.inf,
                 ndim: int | None = None) -> np.ndarray:
     """Return ``values`` as a float array, or raise ``ValueError`` naming ``name``.

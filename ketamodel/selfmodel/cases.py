@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
-from ..params import check_instance, check_scalar, params_or_default
+from ..params import check_instance, check_scalar, check_whole_hours, params_or_default
 from .drive import EIGHT_WEEKS_H
 from .model import SelfModelCourse, simulate
 from .params import SelfModelParams, Therapy
@@ -74,9 +74,7 @@ def four_cases(doses: object = None, *, therapy: Therapy | None = None,
     from ..pharmacology import standard_infusion
     doses = standard_infusion() if doses is None else doses
     inside = Therapy() if therapy is None else check_instance("therapy", therapy, Therapy)
-    delay = check_scalar("delay_h", delay_h, low=0.0, high=4320.0)
-    if not delay.is_integer():
-        raise ValueError(f"delay_h must be a whole number of hours, got {delay:g}")
+    delay = check_whole_hours("delay_h", delay_h, low=0.0, high=4320.0)
     after = replace(inside, start_h=inside.start_h + delay)
     p = params_or_default("params", params, SelfModelParams)
     common = dict(t_end_h=t_end_h, context=context, relax=relax, params=p, message=message,

@@ -47,7 +47,13 @@ from scipy.interpolate import PchipInterpolator
 
 from .. import networks as nw
 from .. import plasticity as pl
-from ..params import check_array, check_instance, check_scalar, params_or_default
+from ..params import (
+    check_array,
+    check_instance,
+    check_scalar,
+    check_whole_hours,
+    params_or_default,
+)
 from ..pharmacology import dose_tuple
 
 #: Which level each network's priors belong to (the seed paper's mapping).
@@ -203,9 +209,7 @@ def hourly_factor(drive: Drive, level: str, sensitivity: float) -> np.ndarray:
 
 
 def _edges(t_end_h: float) -> tuple[np.ndarray, np.ndarray]:
-    end = check_scalar("t_end_h", t_end_h, low=1.0, high=4320.0)
-    if not float(end).is_integer():
-        raise ValueError(f"t_end_h must be a whole number of hours, got {end:g}")
+    end = check_whole_hours("t_end_h", t_end_h, low=1.0, high=4320.0)
     edges = np.arange(int(end) + 1, dtype=float) * STEP_H
     return edges, edges[1:]
 
@@ -340,9 +344,7 @@ def drug_drive(doses: object, t_end_h: float = EIGHT_WEEKS_H, context: float | s
     n_parcels : int
         100 or 200.
     """
-    end = check_scalar("t_end_h", t_end_h, low=1.0, high=4320.0)
-    if not float(end).is_integer():
-        raise ValueError(f"t_end_h must be a whole number of hours, got {end:g}")
+    end = check_whole_hours("t_end_h", t_end_h, low=1.0, high=4320.0)
     nw.check_parcels(n_parcels)
     return _drive(dose_tuple(doses), end, nw.context_value(context),
                   params_or_default("network_params", network_params, nw.NetworkParams),

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..params import check_integer, check_params, check_scalar, param
+from ..params import check_integer, check_params, check_whole_hours, param
 
 
 @dataclass(frozen=True)
@@ -122,10 +122,8 @@ class Therapy:
     def __post_init__(self) -> None:
         for name, low, high in (("start_h", 0.0, 1e5), ("duration_h", 1.0, 12.0),
                                 ("interval_h", 1.0, 1e4)):
-            value = check_scalar(name, getattr(self, name), low=low, high=high)
-            if not value.is_integer():
-                raise ValueError(f"{name} must be a whole number of hours (the self-model "
-                                 f"steps hourly), got {value:g}")
+            check_whole_hours(name, getattr(self, name), low=low, high=high,
+                              note=" (the self-model steps hourly)")
         check_integer("sessions", self.sessions, low=1, high=200)
         if self.interval_h < self.duration_h:
             raise ValueError(f"interval_h ({self.interval_h:g} h) must be at least "

@@ -42,7 +42,7 @@ from .. import pharmacology as ph
 from .. import plasticity as pl
 from .. import reward as rw
 from .. import selfmodel as sm
-from ..params import check_scalar
+from ..params import check_scalar, check_whole_hours
 
 #: Reward sensitivity is computed in 3-minute segments (Chapter 2 uses 2).
 REWARD_SEGMENT_H = 0.05
@@ -241,10 +241,7 @@ def _exposure(doses: tuple[ph.Dose, ...], t_end_h: float, context: float, cl_fac
 
 def check_t_end(t_end_h: object) -> float:
     """``t_end_h`` as a whole number of hours in [1, 4320], or ``ValueError``."""
-    end = check_scalar("t_end_h", t_end_h, low=1.0, high=MAX_T_END_H)
-    if not float(end).is_integer():
-        raise ValueError(f"t_end_h must be a whole number of hours, got {end:g}")
-    return float(end)
+    return float(check_whole_hours("t_end_h", t_end_h, low=1.0, high=MAX_T_END_H))
 
 
 def exposure(doses: object, t_end_h: float = sm.EIGHT_WEEKS_H,
