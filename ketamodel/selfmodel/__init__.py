@@ -98,14 +98,15 @@ from .selfcheck import check_update
 __all__ = [
     "CASES", "DEFAULT_DELAY_H", "EIGHT_WEEKS_H", "LEVEL_NETWORKS", "MESSAGES", "RELAX",
     "STEP_H", "TABLE_OCCUPANCY",
-    "BatchCourse", "Cases", "Drive", "OneLevel", "RobustnessRow", "SelfModelCourse", "SelfModelParams",
-    "Therapy",
+    "BatchCourse", "Cases", "Drive", "OneLevel", "RobustnessRow", "SelfModelCourse",
+    "SelfModelParams", "Therapy",
     "batch_factors", "bin_means", "check_update", "disintegration", "drive_from_course",
     "drive_from_network_course", "drug_drive", "error_precision", "four_cases",
     "hourly_factor", "initial_precision",
     "no_drug", "one_level", "posterior_mean", "posterior_precision", "precision_factor",
     "predict_mean", "predict_precision", "prediction_error", "prior_share",
     "ranking_robustness",
-    "relaxation_index", "simulate", "simulate_batch", "simulate_drive", "steady_precision", "step_variance",
+    "relaxation_index", "simulate", "simulate_batch", "simulate_drive", "steady_precision",
+    "step_variance",
     "therapy_steps",
 ]

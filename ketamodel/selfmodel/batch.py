@@ -26,7 +26,14 @@ from scipy import sparse
 from ..params import check_array, check_instance, make_rng, params_or_default
 from . import hgf
 from .drive import STEP_H
-from .model import MESSAGES, _choice, _span, initial_precision, therapy_steps
+from .model import (
+    MESSAGES,
+    _choice,
+    _span,
+    check_consolidation,
+    initial_precision,
+    therapy_steps,
+)
 from .params import SelfModelParams, Therapy
 
 
@@ -183,12 +190,7 @@ def simulate_batch(sn_factor: ArrayLike, dmn_factor: ArrayLike, window: ArrayLik
         check_instance("therapy", therapy, Therapy)
     session = therapy_steps(therapy, t_h)
     span = _span(p)
-    fastest = STEP_H / p.consolidation_h * (p.baseline_consolidation + p.plasticity_gain * (
-        float(win.max()) - 1.0))
-    if fastest > 1.0:
-        raise ValueError(f"consolidation_h ({p.consolidation_h:g} h) is too short for "
-                         f"plasticity_gain {p.plasticity_gain:g} and a window of "
-                         f"{float(win.max()):.2f}: an hour would overshoot the belief")
+    check_consolidation(p, float(win.max()))
     ext_precision = np.where(session, p.therapy_precision, p.exteroceptive_precision)
     u_i = np.full((n_people, n), p.everyday_evidence)
     u_e = np.broadcast_to(np.where(session, p.support_evidence, p.everyday_evidence),

@@ -218,6 +218,16 @@ def _span(p: SelfModelParams) -> float:
     return span
 
 
+def check_consolidation(p: SelfModelParams, window_max: float) -> None:
+    """Refuse a consolidation so fast that one hour would overshoot the belief."""
+    fastest = STEP_H / p.consolidation_h * (p.baseline_consolidation + p.plasticity_gain * (
+        window_max - 1.0))
+    if fastest > 1.0:
+        raise ValueError(f"consolidation_h ({p.consolidation_h:g} h) is too short for "
+                         f"plasticity_gain {p.plasticity_gain:g} and a window of "
+                         f"{window_max:.2f}: an hour would overshoot the belief")
+
+
 def initial_precision(p: SelfModelParams | None = None, message: str = "exact") -> float:
     """The narrative belief's precision before the drug: its drug-free steady state."""
     p = params_or_default("p", p, SelfModelParams)
@@ -262,12 +272,7 @@ def simulate_drive(drive: Drive, *, therapy: Therapy | None = None, relax: str =
         raise ValueError(f"noise must be True or False, got {noise!r}")
     rng = make_rng(seed)
     span = _span(p)
-    fastest = STEP_H / p.consolidation_h * (p.baseline_consolidation + p.plasticity_gain * (
-        float(d.window.max()) - 1.0))
-    if fastest > 1.0:
-        raise ValueError(f"consolidation_h ({p.consolidation_h:g} h) is too short for "
-                         f"plasticity_gain {p.plasticity_gain:g} and a window of "
-                         f"{float(d.window.max()):.2f}: an hour would overshoot the belief")
+    check_consolidation(p, float(d.window.max()))
     sn, dmn = _factors(d, relax, p)
     n = d.t_h.size
     session = therapy_steps(therapy, d.t_h)
