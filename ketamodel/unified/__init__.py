@@ -16,8 +16,9 @@ module each:
 3. :mod:`~ketamodel.unified.outcome` — MADRS, CADSS and ego-dissolution
    scores from the levels.
 4. :mod:`~ketamodel.unified.pipeline` — one person through every level.
-5. :mod:`~ketamodel.unified.cohort` — a virtual cohort, a pure function of a
-   table of patients and a seed.
+5. :mod:`~ketamodel.unified.patients` and :mod:`~ketamodel.unified.cohort` —
+   a table of virtual patients; the cohort, a pure function of the table and
+   a seed.
 6. :mod:`~ketamodel.unified.trials` — randomised virtual trials, reported as
    trials report them.
 7. :mod:`~ketamodel.unified.phenomenology` — dose × setting → the acute
@@ -63,11 +64,7 @@ from .cohort import (
     AcuteState,
     Arm,
     CohortCourse,
-    PatientTable,
     acute_state,
-    block_normals,
-    concat_tables,
-    patient_table,
     simulate_cohort,
 )
 from .levels import CL_NODES, CONTEXT_NODES, Exposure, dose_groups, exposure
@@ -82,6 +79,7 @@ from .outcome import (
     responsiveness,
 )
 from .params import CohortParams, OutcomeParams, Scales
+from .patients import PatientTable, block_normals, concat_tables, patient_table
 from .phenomenology import PhenomenologyMap, phenomenology_map
 from .pipeline import Person, UnifiedCourse, simulate
 from .predictions import (

@@ -36,9 +36,10 @@ import numpy as np
 from scipy import optimize, stats
 
 from ..params import check_instance, params_or_default
-from .cohort import Arm, patient_table, simulate_cohort
+from .cohort import Arm, simulate_cohort
 from .outcome import nonspecific_relief, responsiveness
 from .params import OutcomeParams
+from .patients import patient_table
 from .trials import ARMS
 
 #: The visit the calibration points describe, h.

@@ -17,7 +17,8 @@ import numpy as np
 from .. import networks as nw
 from .. import pharmacology as ph
 from ..params import check_array, check_integer
-from .cohort import acute_state, patient_table
+from .cohort import acute_state
+from .patients import patient_table
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,8 @@ from scipy import stats
 from .. import pharmacology as ph
 from .. import selfmodel as sm
 from ..params import check_array, check_integer, check_scalar
-from .cohort import Arm, CohortCourse, acute_state, patient_table, simulate_cohort
+from .cohort import Arm, CohortCourse, acute_state, simulate_cohort
+from .patients import patient_table
 from .trials import ARMS
 
 

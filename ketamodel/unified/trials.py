@@ -30,8 +30,9 @@ from .. import networks as nw
 from .. import pharmacology as ph
 from .. import selfmodel as sm
 from ..params import check_instance, check_integer, check_scalar
-from .cohort import VISITS_H, Arm, CohortCourse, patient_table, simulate_cohort
+from .cohort import VISITS_H, Arm, CohortCourse, simulate_cohort
 from .params import CohortParams
+from .patients import patient_table
 
 _SINGLE = (ph.standard_infusion(),)
 _COURSE = tuple(ph.repeated_infusions(4, 84.0))
