@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 import matplotlib as mpl
@@ -375,26 +375,31 @@ def predictions_figure(results: Mapping[str, tuple[un.Prediction, un.Prediction]
                     "relapse after a course": "difference (days)"}.get(name, "value")
             _finish(ax, name.capitalize().replace(" and ", " &\n", 1) if len(name) > 24
                     else name.capitalize(), None, unit)
-        fig.suptitle("The paper's predictions in the cohort: each holds as stated and fails "
-                     "when its assumption is removed", x=0.01, ha="left", fontsize=10,
+        fig.suptitle("The paper's predictions in the cohort, as stated and with the "
+                     "assumption each rests on removed", x=0.01, ha="left", fontsize=10,
                      fontweight="bold")
     return fig
 
 
-def relapse_curves(runs: Sequence[un.CohortCourse]) -> Figure:
-    """Share of responders still responding, by days since the last infusion (expected course)."""
+def relapse_curves(kept: Mapping[str, un.ResponseKept]) -> Figure:
+    """Share of responders still responding, by days since the first visit after the last infusion.
+
+    ``kept`` maps an arm's name to its
+    :class:`~ketamodel.unified.cohort.ResponseKept` (e.g. the ``"single kept"``
+    and ``"course kept"`` of
+    :func:`~ketamodel.unified.predictions.relapse_after_course`); the curves
+    are steps, judged at the visits.
+    """
     with style():
         fig, ax = new_figure(figsize=(7.0, 3.8))
-        for k, run in enumerate(runs):
-            r = run.relapse_h() / 24.0
-            r = np.sort(r[~np.isnan(r)])
-            days = np.linspace(0, 42, 300)
-            still = 100 * (1 - np.searchsorted(r, days, side="right") / max(r.size, 1))
-            ax.plot(days, still, color=ARM_COLOURS.get(run.arm.name, PALETTE["black"]),
-                    ls=LINESTYLES[k % len(LINESTYLES)],
-                    label=f"{run.arm.name} ({r.size} responders)")
+        for k, (name, kp) in enumerate(kept.items()):
+            ax.step(kp.t_h / 24.0 + 1.0, 100 * kp.share, where="post",
+                    color=ARM_COLOURS.get(name, PALETTE["black"]),
+                    ls=LINESTYLES[k % len(LINESTYLES)], marker="o", ms=3,
+                    label=f"{name}: {kp.n_responders} responders, kept "
+                    f"{kp.rmst_days:.1f} days on average")
         ax.set_ylim(0, 105)
         ax.legend(fontsize=8, loc="upper right")
-        _finish(ax, "Benefit lasts longer after a course", "days since the last infusion",
-                "responders still responding (%)")
+        _finish(ax, "Response after a course lasts a few days longer than after one infusion",
+                "days since the last infusion", "responders still responding (%)")
     return fig

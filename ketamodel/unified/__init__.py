@@ -27,6 +27,8 @@ module each:
    points, and to nothing else.
 9. :mod:`~ketamodel.unified.predictions` — the seed paper's predictions,
    each with the assumption it rests on and the change that makes it fail.
+10. :mod:`~ketamodel.unified.validation` — published results the model was
+    not fitted to, and how it fares against them.
 
 Stable entry points:
 
@@ -40,7 +42,8 @@ Stable entry points:
 - ``virtual_trial(arms, n, *, ratio, seed)`` → :class:`~ketamodel.unified.trials.Trial`;
   ``compare(treated, control, visit_h)`` → :class:`~ketamodel.unified.trials.Comparison`;
 - ``calibrate()`` → :class:`~ketamodel.unified.calibration.CalibrationFit`;
-- ``test_prediction(name, *, failing)`` → :class:`~ketamodel.unified.predictions.Prediction`.
+- ``run_prediction(name, *, failing)`` → :class:`~ketamodel.unified.predictions.Prediction`;
+- ``validate(n, seed)`` → :class:`~ketamodel.unified.validation.Validation`.
 
 Bad input raises ``ValueError`` naming the parameter and its range. These are
 teaching models, not clinical tools: no number here should guide a dose.
@@ -64,7 +67,9 @@ from .cohort import (
     AcuteState,
     Arm,
     CohortCourse,
+    ResponseKept,
     acute_state,
+    rmst_days,
     simulate_cohort,
 )
 from .levels import CL_NODES, CONTEXT_NODES, Exposure, dose_groups, exposure
@@ -88,9 +93,10 @@ from .predictions import (
     Prediction,
     dissociation_and_dose,
     ego_and_improvement,
+    n_for_correlation,
     partial_spearman,
     relapse_after_course,
-    test_prediction,
+    run_prediction,
     therapy_in_window,
 )
 from .trials import (
@@ -105,18 +111,19 @@ from .trials import (
     virtual_trial,
     wilson,
 )
+from .validation import VALIDATION_POINTS, Validation, ValidationPoint, validate
 
 __all__ = [
     "ARMS", "CALIBRATED_FIELDS", "CALIBRATION_POINTS", "CL_NODES", "CONTEXT_NODES", "FAILING",
-    "PREDICTIONS", "TREATMENTS", "VISITS_H",
-    "AcuteState", "Arm", "CalibrationData", "CalibrationFit", "CalibrationPoint", "CohortCourse",
-    "CohortParams", "Comparison", "Exposure", "OutcomeParams", "PatientTable", "Person",
-    "PhenomenologyMap", "Prediction", "Replicates", "Scales", "Trial", "UnifiedCourse",
-    "acute_state", "arm", "block_normals", "cadss", "calibrate", "calibration_data", "compare",
-    "concat_tables", "dissociation_and_dose", "dose_groups", "ego_and_improvement",
-    "ego_score", "exposure", "madrs", "model_statistics", "nonspecific_relief",
-    "partial_spearman", "patient_table", "phenomenology_map", "rate", "relapse_after_course",
-    "remitted",
-    "replicate", "responded", "responsiveness", "simulate", "simulate_cohort", "summarise",
-    "test_prediction", "therapy_in_window", "virtual_trial", "wilson",
+    "PREDICTIONS", "TREATMENTS", "VALIDATION_POINTS", "VISITS_H", "AcuteState", "Arm",
+    "CalibrationData", "CalibrationFit", "CalibrationPoint", "CohortCourse", "CohortParams",
+    "Comparison", "Exposure", "OutcomeParams", "PatientTable", "Person", "PhenomenologyMap",
+    "Prediction", "Replicates", "ResponseKept", "Scales", "Trial", "UnifiedCourse", "Validation",
+    "ValidationPoint", "acute_state", "arm", "block_normals", "cadss", "calibrate",
+    "calibration_data", "compare", "concat_tables", "dissociation_and_dose", "dose_groups",
+    "ego_and_improvement", "ego_score", "exposure", "madrs", "model_statistics",
+    "n_for_correlation", "nonspecific_relief", "partial_spearman", "patient_table",
+    "phenomenology_map", "rate", "relapse_after_course", "remitted", "replicate", "responded",
+    "responsiveness", "rmst_days", "run_prediction", "simulate", "simulate_cohort", "summarise",
+    "therapy_in_window", "validate", "virtual_trial", "wilson",
 ]

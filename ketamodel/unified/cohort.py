@@ -86,6 +86,11 @@ class Arm:
         """Start of the first infusion, h."""
         return min(d.start_min for d in self.doses) / 60.0
 
+    @property
+    def last_h(self) -> float:
+        """End of the last infusion, h."""
+        return max(d.start_min + d.duration_min for d in self.doses) / 60.0
+
 
 @dataclass(frozen=True)
 class CohortCourse:
@@ -143,22 +148,88 @@ class CohortCourse:
         """Ratings at baseline."""
         return self.madrs[:, 0]
 
-    def relapse_h(self) -> np.ndarray:
-        """Hours from the arm's last infusion to the loss of response, per person.
+    def response_kept(self, from_visit_h: float) -> ResponseKept:
+        """Among people responding at the visit ``from_visit_h``, the share still responding.
 
-        On the expected course: NaN for a person who never responds, and the
-        time to the end of the course for one still responding at the end.
+        Judged on the ratings, at the visits, as a trial judges it: a person
+        keeps their response until the first later visit at which their
+        rating is above half their baseline (loss of response), and is not
+        counted again if they respond later. Everyone is followed to the
+        last visit, so the only censoring is at the end and this share is the
+        Kaplan-Meier estimate. The restricted mean time kept
+        (:attr:`ResponseKept.rmst_days`) is the area under the step curve.
         """
-        threshold = (1.0 - self.scales.response_fall) * self.table.baseline_madrs[:, None]
-        ok = self.madrs_expected <= threshold
-        last = max(d.start_min + d.duration_min for d in self.arm.doses) / 60.0
-        out = np.full(len(self.table), np.nan)
-        for i in np.flatnonzero(ok.any(axis=1)):
-            first = int(np.argmax(ok[i]))
-            lost = np.flatnonzero(~ok[i, first:])
-            end = self.t_h[first + lost[0]] if lost.size else self.t_h[-1]
-            out[i] = max(end - last, 0.0)
-        return out
+        hits = np.flatnonzero(np.isclose(self.visits_h, from_visit_h))
+        if hits.size == 0 or hits[0] == 0:
+            raise ValueError(f"from_visit_h must be one of the visits after baseline "
+                             f"{tuple(self.visits_h[1:])}, got {from_visit_h!r}")
+        k = int(hits[0])
+        ok = oc.responded(self.baseline[:, None], self.madrs[:, k:], self.scales)
+        responders = ok[:, 0]
+        return ResponseKept(t_h=self.visits_h[k:] - self.visits_h[k],
+                            kept=np.logical_and.accumulate(ok[responders], axis=1),
+                            responders=responders)
+
+
+@dataclass(frozen=True)
+class ResponseKept:
+    """Who keeps their response, visit by visit (see :meth:`CohortCourse.response_kept`).
+
+    Attributes
+    ----------
+    t_h : ndarray
+        Hours since the first visit counted (0 first).
+    kept : ndarray of bool
+        Per responder (rows, in the order of the table) and visit: still responding.
+    responders : ndarray of bool
+        Who responded at the first visit, per person of the table.
+    """
+
+    t_h: np.ndarray
+    kept: np.ndarray
+    responders: np.ndarray
+
+    @property
+    def n_responders(self) -> int:
+        """Number of responders at the first visit."""
+        return int(self.responders.sum())
+
+    @property
+    def share(self) -> np.ndarray:
+        """Share of responders still responding at each visit (NaN if nobody responded)."""
+        if self.kept.shape[0] == 0:
+            return np.full(self.t_h.size, np.nan)
+        return self.kept.mean(axis=0)
+
+    @property
+    def rmst_days(self) -> float:
+        """Restricted mean time the response is kept, days, up to the last visit (step curve)."""
+        return rmst_days(self.t_h, self.share)
+
+    def resampled_rmst_days(self, people: np.ndarray) -> float:
+        """:attr:`rmst_days` among the responders of ``people`` (a bootstrap resample).
+
+        ``people`` are positions in the table; repeats are allowed.
+        """
+        rows = (np.cumsum(self.responders) - 1)[np.asarray(people, dtype=int)]
+        rows = rows[self.responders[np.asarray(people, dtype=int)]]
+        if rows.size == 0:
+            return float("nan")
+        return rmst_days(self.t_h, self.kept[rows].mean(axis=0))
+
+
+def rmst_days(t_h: np.ndarray, share: np.ndarray) -> float:
+    """Area under a step curve judged at visits (``share[k]`` holds until ``t_h[k + 1]``), days."""
+    return float(np.sum(np.asarray(share)[:-1] * np.diff(np.asarray(t_h))) / 24.0)
+
+
+def _check_clearance(tb: PatientTable) -> None:
+    """Refuse clearances outside the exposure nodes, rather than clip them."""
+    lo, hi = float(ex.CL_NODES[0]), float(ex.CL_NODES[-1])
+    bad = (tb.cl_factor < lo - 1e-12) | (tb.cl_factor > hi + 1e-12)
+    if np.any(bad):
+        raise ValueError(f"table.cl_factor must lie in [{lo:g}, {hi:g}] (the exposure nodes), "
+                         f"got {float(tb.cl_factor[bad][0]):g}")
 
 
 def _brackets(x: np.ndarray, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -216,6 +287,7 @@ def simulate_cohort(table: PatientTable, arm: Arm, *, context: float | str = "ne
         raise ValueError(f"relax must be one of {sm.RELAX}, got {relax!r}")
     if not isinstance(noise, bool):
         raise ValueError(f"noise must be True or False, got {noise!r}")
+    _check_clearance(tb)
     n_people, n_hours = len(tb), int(end)
     t_h = np.arange(1, n_hours + 1, dtype=float)
     ctx = np.clip(c0 + tb.context_offset, -1.0, 1.0)
@@ -235,7 +307,8 @@ def simulate_cohort(table: PatientTable, arm: Arm, *, context: float | str = "ne
     e = oc.responsiveness(tb.placebo_z, op.responsiveness_sd)
     level = (op.active_placebo if a.felt else op.inert_placebo) * e
     n_rel = oc.nonspecific_relief(t_h[None, :], level[:, None], first_h=a.first_h,
-                                  onset_h=op.placebo_onset_h)
+                                  onset_h=op.placebo_onset_h, last_h=a.last_h,
+                                  fade_h=op.placebo_fade_h)
     expected = oc.madrs(tb.baseline_madrs[:, None], n_rel,
                         op.acute_gain * u[:, None] * acute_action,
                         course.belief_revision, op)
@@ -287,6 +360,7 @@ def acute_state(table: PatientTable, doses: object, *, context: float | str = "n
     sc = params_or_default("scales", scales, Scales)
     if relax not in sm.RELAX:
         raise ValueError(f"relax must be one of {sm.RELAX}, got {relax!r}")
+    _check_clearance(tb)
     ctx = np.clip(c0 + tb.context_offset, -1.0, 1.0)
     (_, window, occupancy), sn, dmn = _drug_courses(tb, ph.dose_tuple(doses), end, ctx, sp,
                                                     relax, False, acute=False)

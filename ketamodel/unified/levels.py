@@ -53,8 +53,9 @@ REWARD_OCCUPANCY_END = 0.01
 #: ... and at most this long after the group's last dose ends, h.
 REWARD_WINDOW_MAX_H = 24.0
 
-#: Clearance factors at which exposures are computed for a cohort (log-spaced).
-CL_NODES = np.geomspace(0.6, 2.0, 7)
+#: Clearance factors at which exposures are computed for a cohort (log-spaced; they hold the
+#: cohort's clearances, which run from about 0.59 to 2.02 with the default CohortParams).
+CL_NODES = np.geomspace(0.55, 2.2, 7)
 
 #: Contexts at which exposures are computed for a cohort.
 CONTEXT_NODES = np.linspace(-1.0, 1.0, 5)

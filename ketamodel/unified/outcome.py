@@ -12,7 +12,10 @@ go through the same lines.
 - :math:`B`, the person's baseline;
 - :math:`n(t)`, the non-specific relief of being treated
   (:func:`nonspecific_relief`): expectancy and care, larger when a treatment
-  is felt (ketamine, midazolam) than when it is not (saline);
+  is felt (ketamine, midazolam) than when it is not (saline); it builds over
+  hours after the first treatment and fades over weeks after the last, and is
+  the same, by assumption, for a drug and a placebo that are felt alike (equal
+  expectancy);
 - :math:`A(t)`, the drug's acute action from Chapters 2 and 3
   (:class:`~ketamodel.unified.levels.Exposure`), scaled by the calibrated
   gain :math:`G` and the person's responsiveness :math:`u`;
@@ -34,18 +37,34 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ..params import check_array, params_or_default
+from ..params import check_array, check_scalar, params_or_default
 from .params import OutcomeParams, Scales
 
 
 def responsiveness(z: ArrayLike, sd: float) -> np.ndarray:
-    r"""A person's responsiveness :math:`u = \max(0, 1 + \mathrm{sd}\,z)`, z standard normal."""
-    return np.maximum(0.0, 1.0 + sd * np.asarray(z, dtype=float))
+    r"""A person's responsiveness :math:`u = 2 / (1 + e^{-2\,\mathrm{sd}\,z})`, z standard normal.
+
+    Median and mean 1, bounded in (0, 2), and :math:`\approx 1 + \mathrm{sd}\,z`
+    near the middle: nobody is wholly deaf to a treatment, and nobody responds
+    more than twice as strongly as the typical person (a bounded, logit-normal
+    spread, *assumed*; the size of the spread is calibrated).
+    """
+    zz = np.asarray(z, dtype=float)
+    if not np.all(np.isfinite(zz)):
+        raise ValueError("z must be finite")
+    s = check_scalar("sd", sd, low=0.0, high=3.0)
+    return 2.0 / (1.0 + np.exp(-2.0 * s * zz))
 
 
 def nonspecific_relief(t_h: ArrayLike, level: ArrayLike, *, first_h: float = 0.0,
-                       onset_h: float = 2.0) -> np.ndarray:
-    r"""The non-specific relief :math:`n(t) = n\,(1 - e^{-(t - t_0)/\tau})`, 0 before :math:`t_0`.
+                       onset_h: float = 2.0, last_h: float | None = None,
+                       fade_h: float = np.inf) -> np.ndarray:
+    r"""The non-specific relief of being treated: it builds after the first, fades after the last.
+
+    .. math::
+
+        n(t) = n\,\bigl(1 - e^{-(t - t_0)/\tau}\bigr)\,
+               e^{-\max(0,\,t - t_1)/\tau_f}, \qquad 0 \text{ before } t_0.
 
     Parameters
     ----------
@@ -54,13 +73,24 @@ def nonspecific_relief(t_h: ArrayLike, level: ArrayLike, *, first_h: float = 0.0
     level : array_like
         :math:`n` per person (broadcasts against ``t_h``), clipped to [0, 0.95].
     first_h : float
-        Start of the first treatment, h.
+        :math:`t_0`, start of the first treatment, h.
     onset_h : float
         :math:`\tau`, h.
+    last_h : float, optional
+        :math:`t_1`, end of the last treatment, h (default ``first_h``).
+    fade_h : float
+        :math:`\tau_f`, h (``inf``: it never fades).
     """
-    t = np.asarray(t_h, dtype=float) - first_h
+    t = np.asarray(t_h, dtype=float)
+    t0 = check_scalar("first_h", first_h, low=0.0, high=1e6)
+    t1 = t0 if last_h is None else check_scalar("last_h", last_h, low=t0, high=1e6)
+    tau = check_scalar("onset_h", onset_h, low=1e-9, high=1e6)
+    tau_f = float(fade_h)
+    if not tau_f > 0:
+        raise ValueError(f"fade_h must be > 0 (inf: no fading), got {fade_h!r}")
     n = np.clip(np.asarray(level, dtype=float), 0.0, 0.95)
-    return n * np.where(t > 0, -np.expm1(-np.clip(t, 0.0, None) / onset_h), 0.0)
+    build = np.where(t > t0, -np.expm1(-np.clip(t - t0, 0.0, None) / tau), 0.0)
+    return n * build * np.exp(-np.clip(t - t1, 0.0, None) / tau_f)
 
 
 def madrs(baseline: ArrayLike, nonspecific: ArrayLike, acute: ArrayLike,

@@ -94,8 +94,9 @@ def patient_table(n: int, seed: int = 0, *, params: CohortParams | None = None,
     so the table of ids 0-999 equals the tables of 0-499 and 500-999 put
     together. Baseline severity is a normal truncated to [entry, 60] (drawn
     by its inverse distribution function); clearance and network sensitivity
-    are log-normal with the stated CV; clearance is that many times higher in
-    women.
+    are log-normal with the stated CV (clearance's truncated at ±4 SD, so that
+    it stays inside the exposure nodes, :data:`~ketamodel.unified.levels.CL_NODES`);
+    clearance is that many times higher in women.
 
     Parameters
     ----------
@@ -126,7 +127,8 @@ def patient_table(n: int, seed: int = 0, *, params: CohortParams | None = None,
     else:
         base = np.full(count, min(max(mean, p.entry_madrs), 60.0))
     female = norm.cdf(z[:, 6]) < p.female_fraction
-    cl = _lognormal(z[:, 0], p.clearance_cv) * np.where(female, p.female_clearance_ratio, 1.0)
+    cl = _lognormal(np.clip(z[:, 0], -4.0, 4.0), p.clearance_cv) \
+        * np.where(female, p.female_clearance_ratio, 1.0)
     return PatientTable(
         patient_id=ids, female=female, cl_factor=cl, baseline_madrs=base,
         network_sensitivity=_lognormal(z[:, 2], p.network_sensitivity_cv),

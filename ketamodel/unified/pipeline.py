@@ -28,18 +28,25 @@ from .params import OutcomeParams, Scales
 
 @dataclass(frozen=True)
 class Person:
-    """One person's numbers (the typical person by default)."""
+    """One person's numbers (the typical person by default).
+
+    ``responsiveness`` and ``placebo_responsiveness`` are the :math:`u` of the
+    drug's and of the non-specific relief, in [0, 2] as in the cohort
+    (:func:`~ketamodel.unified.outcome.responsiveness`).
+    """
 
     cl_factor: float = 1.0
     baseline_madrs: float = 35.8
     network_sensitivity: float = 1.0
     responsiveness: float = 1.0
+    placebo_responsiveness: float = 1.0
 
     def __post_init__(self) -> None:
         check_scalar("cl_factor", self.cl_factor, low=0.2, high=5.0)
         check_scalar("baseline_madrs", self.baseline_madrs, low=0.0, high=60.0)
         check_scalar("network_sensitivity", self.network_sensitivity, low=0.0, high=10.0)
-        check_scalar("responsiveness", self.responsiveness, low=0.0, high=10.0)
+        check_scalar("responsiveness", self.responsiveness, low=0.0, high=2.0)
+        check_scalar("placebo_responsiveness", self.placebo_responsiveness, low=0.0, high=2.0)
 
 
 @dataclass(frozen=True)
@@ -143,9 +150,13 @@ def simulate(doses: object, t_end_h: float = sm.EIGHT_WEEKS_H, *,
     drive = e.drive if drug else sm.no_drug(float(e.t_h[-1]))
     course = sm.simulate_drive(drive, therapy=therapy, relax=relax, params=scaled,
                                seed=seed, noise=noise)
-    first_h = min(d.start_min for d in ph.dose_tuple(doses)) / 60.0
-    level = (op.active_placebo if treatment != "saline" else op.inert_placebo) * pr.responsiveness
-    n = oc.nonspecific_relief(e.t_h, level, first_h=first_h, onset_h=op.placebo_onset_h)
+    schedule = ph.dose_tuple(doses)
+    first_h = min(d.start_min for d in schedule) / 60.0
+    last_h = max(d.start_min + d.duration_min for d in schedule) / 60.0
+    level = (op.active_placebo if treatment != "saline" else op.inert_placebo) \
+        * pr.placebo_responsiveness
+    n = oc.nonspecific_relief(e.t_h, level, first_h=first_h, onset_h=op.placebo_onset_h,
+                              last_h=last_h, fade_h=op.placebo_fade_h)
     acute = np.minimum(1.0, op.acute_gain * pr.responsiveness * e.acute_action) if drug \
         else np.zeros_like(e.t_h)
     span = sp.support_evidence - sp.belief_start
