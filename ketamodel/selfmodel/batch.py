@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import sparse
 
-from ..params import check_array, check_instance, make_rng, params_or_default
+from ..params import check_array, check_instance, check_integer, make_rng, params_or_default
 from . import hgf
 from .drive import STEP_H
 from .model import (
@@ -88,7 +88,7 @@ def batch_factors(fine_t_h: ArrayLike, disintegration: ArrayLike, sensitivity: A
     sensitivity : array_like
         :math:`g` per person, in [0, 50].
     n_hours : int
-        Number of hourly steps.
+        Number of hourly steps, at least 1.
 
     Returns
     -------
@@ -98,6 +98,7 @@ def batch_factors(fine_t_h: ArrayLike, disintegration: ArrayLike, sensitivity: A
         :func:`~ketamodel.selfmodel.drive.hourly_factor` takes it.
     """
     t = check_array("fine_t_h", fine_t_h, low=0.0, ndim=1)
+    n_hours = check_integer("n_hours", n_hours, low=1)
     d = check_array("disintegration", disintegration, low=-1.0, high=0.99, ndim=2)
     g = check_array("sensitivity", sensitivity, low=0.0, high=50.0, ndim=1)
     if d.shape != (g.size, t.size):
@@ -179,9 +180,10 @@ def simulate_batch(sn_factor: ArrayLike, dmn_factor: ArrayLike, window: ArrayLik
     sn = _rows("sn_factor", sn_factor, np.finfo(float).tiny, 1.0)
     dmn = _rows("dmn_factor", dmn_factor, np.finfo(float).tiny, 1.0)
     win = _rows("window", window, 1.0, 100.0)
-    if not sn.shape == dmn.shape == win.shape or sn.shape[1] < 1:
+    if not sn.shape == dmn.shape == win.shape or min(sn.shape) < 1:
         raise ValueError(f"sn_factor, dmn_factor and window must have one shape (people, "
-                         f"hours), got {sn.shape}, {dmn.shape} and {win.shape}")
+                         f"hours), at least one of each, got {sn.shape}, {dmn.shape} and "
+                         f"{win.shape}")
     p = params_or_default("params", params, SelfModelParams)
     _choice("message", message, MESSAGES)
     n_people, n = sn.shape
@@ -205,9 +207,16 @@ def simulate_batch(sn_factor: ArrayLike, dmn_factor: ArrayLike, window: ArrayLik
         u_i += z[:, 0] / math.sqrt(p.interoceptive_precision)
         u_e += z[:, 1] / np.sqrt(ext_precision)
     if seeds is not None:
-        if len(seeds) != n_people:
+        try:
+            count = None if isinstance(seeds, str | bytes) else len(seeds)
+        except TypeError:
+            count = None
+        if count is None:
+            raise ValueError(f"seeds must be a sequence with one seed per person ({n_people}), "
+                             f"got {type(seeds).__name__}")
+        if count != n_people:
             raise ValueError(f"seeds must have one entry per person ({n_people}), got "
-                             f"{len(seeds)}")
+                             f"{count}")
         for i, s in enumerate(seeds):
             rng = make_rng(s)
             u_i[i] += rng.standard_normal(n) / math.sqrt(p.interoceptive_precision)
