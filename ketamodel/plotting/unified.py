@@ -13,6 +13,7 @@ from .. import networks as nw
 from .. import pharmacology as ph
 from .. import selfmodel as sm
 from .. import unified as un
+from .. import units
 from .style import LINESTYLES, PALETTE, _finish, new_figure, style
 
 ARM_COLOURS = {
@@ -181,13 +182,15 @@ def person_levels(course: un.UnifiedCourse, placebo: un.UnifiedCourse | None = N
 
 
 #: The dashboard's choices.
-DASHBOARD_DOSES = (0.1, 0.25, 0.433, 0.75, 1.0)
+#: The dashboard's doses, mg/kg of ketamine hydrochloride, as trials state them (0.5 standard).
+DASHBOARD_DOSES = (0.1, 0.3, 0.5, 0.7, 0.9)
 DASHBOARD_ROUTES = ("iv", "im", "intranasal", "oral")
 DASHBOARD_THERAPY = ("none", "12 h", "day 3", "day 14")
 
 
-def _dose(dose_mg_per_kg: float, route: str) -> ph.Dose:
-    return ph.Dose(float(dose_mg_per_kg), route, duration_min=40.0 if route == "iv" else 0.0)
+def _dose(dose_hcl_mg_per_kg: float, route: str) -> ph.Dose:
+    base = float(units.hcl_salt_to_base_mg(float(dose_hcl_mg_per_kg)))
+    return ph.Dose(base, route, duration_min=40.0 if route == "iv" else 0.0)
 
 
 def _therapy(choice: str) -> sm.Therapy | None:
@@ -197,17 +200,21 @@ def _therapy(choice: str) -> sm.Therapy | None:
 
 @lru_cache(maxsize=8)
 def _placebo(therapy: str) -> un.UnifiedCourse:
-    return un.simulate(_dose(0.433, "iv"), therapy=_therapy(therapy), treatment="midazolam")
+    return un.simulate(_dose(0.5, "iv"), therapy=_therapy(therapy), treatment="midazolam")
 
 
-def dashboard(dose_mg_per_kg: float = 0.433, route: str = "iv", context: str = "neutral",
+def dashboard(dose_mg_per_kg: float = 0.5, route: str = "iv", context: str = "neutral",
               therapy: str = "12 h") -> tuple[Figure, Callable[..., bool]]:
     """Dose, route, setting and therapy → every level at once, for the typical person.
 
-    Every combination of the choices is computed when the dashboard is made
-    (a few seconds), so that each move only runs the self-model and the
-    outcome layer. Returns the figure and ``update(dose_mg_per_kg, route,
-    context, therapy)`` for :func:`ketamodel.widgets.interactive_figure`.
+    ``dose_mg_per_kg`` is of ketamine hydrochloride, as trials state it (0.5
+    is the standard infusion's 0.433 mg/kg of base), one of
+    :data:`DASHBOARD_DOSES`; an IV dose runs over 40 min, the others are
+    given at once. Every combination of the choices is computed when the
+    dashboard is made (a few seconds), so that each move only runs the
+    self-model and the outcome layer. Returns the figure and
+    ``update(dose_mg_per_kg, route, context, therapy)`` for
+    :func:`ketamodel.widgets.interactive_figure`.
     """
     for d in DASHBOARD_DOSES:
         for r in DASHBOARD_ROUTES:
@@ -226,7 +233,8 @@ def dashboard(dose_mg_per_kg: float = 0.433, route: str = "iv", context: str = "
         course = un.simulate(_dose(dose_mg_per_kg, str(route)), context=str(context),
                              therapy=_therapy(str(therapy)))
         levels.set(course, _placebo(str(therapy)),
-                   f"{float(dose_mg_per_kg):g} mg/kg {route}, {context}, therapy {therapy}")
+                   f"{float(dose_mg_per_kg):g} mg/kg (salt) {route}, {context}, "
+                   f"therapy {therapy}")
         return False
 
     update(dose_mg_per_kg, route, context, therapy)

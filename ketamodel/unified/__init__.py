@@ -89,6 +89,7 @@ from .phenomenology import PhenomenologyMap, phenomenology_map
 from .pipeline import Person, UnifiedCourse, simulate
 from .predictions import (
     FAILING,
+    FAILING_TEXT,
     PREDICTIONS,
     Prediction,
     dissociation_and_dose,
@@ -99,6 +100,7 @@ from .predictions import (
     run_prediction,
     therapy_in_window,
 )
+from .selfcheck import check_odds_ratio
 from .trials import (
     ARMS,
     Comparison,
@@ -115,13 +117,13 @@ from .validation import VALIDATION_POINTS, Validation, ValidationPoint, validate
 
 __all__ = [
     "ARMS", "CALIBRATED_FIELDS", "CALIBRATION_POINTS", "CL_NODES", "CONTEXT_NODES", "FAILING",
-    "PREDICTIONS", "TREATMENTS", "VALIDATION_POINTS", "VISITS_H", "AcuteState", "Arm",
-    "CalibrationData", "CalibrationFit", "CalibrationPoint", "CohortCourse", "CohortParams",
+    "FAILING_TEXT", "PREDICTIONS", "TREATMENTS", "VALIDATION_POINTS", "VISITS_H", "AcuteState",
+    "Arm", "CalibrationData", "CalibrationFit", "CalibrationPoint", "CohortCourse", "CohortParams",
     "Comparison", "Exposure", "OutcomeParams", "PatientTable", "Person", "PhenomenologyMap",
     "Prediction", "Replicates", "ResponseKept", "Scales", "Trial", "UnifiedCourse", "Validation",
     "ValidationPoint", "acute_state", "arm", "block_normals", "cadss", "calibrate",
-    "calibration_data", "compare", "concat_tables", "dissociation_and_dose", "dose_groups",
-    "ego_and_improvement", "ego_score", "exposure", "madrs", "model_statistics",
+    "calibration_data", "check_odds_ratio", "compare", "concat_tables", "dissociation_and_dose",
+    "dose_groups", "ego_and_improvement", "ego_score", "exposure", "madrs", "model_statistics",
     "n_for_correlation", "nonspecific_relief", "partial_spearman", "patient_table",
     "phenomenology_map", "rate", "relapse_after_course", "remitted", "replicate", "responded",
     "responsiveness", "rmst_days", "run_prediction", "simulate", "simulate_cohort", "summarise",

@@ -230,8 +230,9 @@ def therapy_in_window(n: int = 500, seed: int = 0, *, outside_h: float = 336.0,
     began and neither is flattered by being more recent (a
     difference-in-differences, paired over people). The prediction holds
     when the 95 % interval of the difference lies above 0; ``detail`` holds
-    each gain and the people a two-arm trial would need to see the
-    difference at 80 % power. ``plasticity_gain=0`` with ``relax="none"``
+    each gain and the people per arm a three-arm trial (sessions inside,
+    sessions outside, none, the last rated at both times) would need to see
+    the difference at 80 % power, two-sided 5 %. ``plasticity_gain=0`` with ``relax="none"``
     removes both ways the drug helps therapy.
     """
     table = patient_table(check_integer("n", n, low=2, high=100_000), seed)
@@ -253,10 +254,10 @@ def therapy_in_window(n: int = 500, seed: int = 0, *, outside_h: float = 336.0,
     gain_in = fall["inside"][:, 1] - fall["none"][:, 1]
     gain_out = fall["outside"][:, 2] - fall["none"][:, 2]
     value, ci = _paired(gain_in, gain_out)
-    sd = float(np.sqrt((fall["inside"][:, 1].var(ddof=1) + fall["outside"][:, 2].var(ddof=1))
-                       / 2))
-    need = float("inf") if value <= 0 else \
-        float(2 * ((1.959964 + 0.841621) * sd / value) ** 2)
+    # a three-arm trial (inside, outside, none rated at both visits), n each
+    var = (fall["inside"][:, 1].var(ddof=1) + fall["outside"][:, 2].var(ddof=1)
+           + (fall["none"][:, 1] - fall["none"][:, 2]).var(ddof=1))
+    need = float("inf") if value <= 0 else float((1.959964 + 0.841621) ** 2 * var / value ** 2)
     return Prediction(
         name="psychotherapy in the window", claim="psychotherapy inside the plasticity window "
         "lengthens benefit",
@@ -332,6 +333,16 @@ PREDICTIONS: dict[str, tuple[Callable[..., Prediction], dict]] = {
 
 #: The changes of assumption, for the chapter's table.
 FAILING = {name: change for name, (_, change) in PREDICTIONS.items()}
+
+#: Each change of :data:`FAILING` in words.
+FAILING_TEXT = {
+    "ego dissolution and improvement": "therapy=None: the drug alone, no better evidence",
+    "dissociation and dose": "sn_sensitivity=0: the minimal self's prior no longer follows "
+    "the SN",
+    "psychotherapy in the window": "plasticity_gain=0 and relax='none': no window on "
+    "consolidation, no relaxed priors",
+    "relapse after a course": "ablate_spine_formation=True: no new spines, no lasting arm",
+}
 
 
 def run_prediction(name: str, *, failing: bool = False, **kwargs: object) -> Prediction:

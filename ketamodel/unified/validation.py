@@ -68,11 +68,11 @@ def _rate(name: str, key: str, value: float) -> ValidationPoint:
 
 #: The published results (each sentence is in the abstract of its source).
 VALIDATION_POINTS = (
-    ValidationPoint("effect against placebo at day 1, Hedges g (sign: better)",
+    ValidationPoint("effect against placebo at day 1 (Hedges g; > 0 favours ketamine)",
                     "kishimoto2016singledose", 1.00, 0.73, 1.28, "1", "95 % CI"),
-    ValidationPoint("effect against saline at day 7, d (HDRS)", "zarate2006randomized",
+    ValidationPoint("effect against saline at day 7 (d, HDRS)", "zarate2006randomized",
                     0.68, 0.13, 1.23, "1", "95 % CI"),
-    ValidationPoint("effect against placebo lost by days 10-12 (d at day 11; 0 = lost)",
+    ValidationPoint("effect against placebo lost by days 10-12 (d at day 11)",
                     "kishimoto2016singledose", 0.0, -0.3, 0.3, "1",
                     "assumed: |d| < 0.3 counts as lost"),
     _rate("response in ketamine arms at 24 h", "han2016efficacy", 0.522),
