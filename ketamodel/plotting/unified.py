@@ -253,7 +253,8 @@ def calibration_fit(fit: un.CalibrationFit) -> Figure:
                  "MADRS fall (points)"),
                 (axes[1], None, "B. Response rates and effect size at 24 h",
                  "share responding, or Cohen's d")):
-            rows = [k for k, p in enumerate(points) if (p.unit == unit) == (unit is not None)]
+            rows = [k for k, p in enumerate(points)
+                    if (p.unit == "MADRS points") == (unit is not None)]
             for y, k in enumerate(rows):
                 p = points[k]
                 ax.errorbar(p.value, y, xerr=1.959964 * p.se, fmt="s", color=PALETTE["black"],
@@ -261,9 +262,14 @@ def calibration_fit(fit: un.CalibrationFit) -> Figure:
                 ax.plot(fit.model[k], y, "o", color=PALETTE["vermillion"], ms=7,
                         label="calibrated model" if y == 0 else None)
             ax.set_yticks(range(len(rows)), [points[k].name for k in rows], fontsize=8)
-            ax.invert_yaxis()
-            ax.legend(fontsize=8, loc="lower right")
+            ax.set_ylim(len(rows) - 0.5, -0.5)
+            ax.legend(fontsize=8, loc="best")
             _finish(ax, title, xl, None)
+        inside = bool(np.all(np.abs(fit.residuals) < 1.959964))
+        fig.suptitle("The calibrated model " + ("meets every calibration point within its "
+                                                "interval" if inside else
+                                                "misses a calibration point"),
+                     x=0.01, ha="left", fontsize=10, fontweight="bold")
     return fig
 
 
@@ -330,6 +336,9 @@ def ego_scatter(quiet: un.CohortCourse, noisy: un.CohortCourse,
         b.scatter(noisy.ego_peak, fall, s=8, color=PALETTE["blue"], alpha=0.5)
         _finish(b, f"B. What a trial would see at day {day:g}",
                 "peak ego-dissolution score (0-100)", "MADRS fall (% of baseline)")
+        fig.suptitle("Ego dissolution goes with the revision of the self-belief, but not "
+                     "visibly with the ratings", x=0.01, ha="left", fontsize=10,
+                     fontweight="bold")
     return fig
 
 

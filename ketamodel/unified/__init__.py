@@ -36,7 +36,7 @@ Stable entry points:
   :class:`~ketamodel.unified.pipeline.UnifiedCourse`;
 - ``exposure(doses, t_end_h, context, *, cl_factor)`` →
   :class:`~ketamodel.unified.levels.Exposure`;
-- ``patient_table(n, seed, *, first_id)`` → :class:`~ketamodel.unified.cohort.PatientTable`;
+- ``patient_table(n, seed, *, first_id)`` → :class:`~ketamodel.unified.patients.PatientTable`;
   ``simulate_cohort(table, arm, *, context, seed, ...)`` →
   :class:`~ketamodel.unified.cohort.CohortCourse`;
 - ``virtual_trial(arms, n, *, ratio, seed)`` → :class:`~ketamodel.unified.trials.Trial`;

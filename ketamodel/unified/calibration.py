@@ -83,7 +83,7 @@ _DIFF_SE = (12.71 - 3.20) / (2 * stats.t.ppf(0.975, sum(ARM_SIZES_A) - 2))
 #: The common SD of the 24-h fall that the difference's interval implies, MADRS points.
 _FALL_SD = _DIFF_SE / np.sqrt(1 / ARM_SIZES_A[0] + 1 / ARM_SIZES_A[1])
 
-#: The calibration points (facts: the book's section 7), with their standard errors.
+#: The calibration points of the book's facts (section 7), with their standard errors.
 CALIBRATION_POINTS = (
     CalibrationPoint("A: fall, ketamine minus midazolam", "murrough2013antidepressant", 7.95,
                      _DIFF_SE, "MADRS points"),

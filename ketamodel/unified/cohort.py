@@ -40,10 +40,10 @@ from . import outcome as oc
 from .params import OutcomeParams, Scales
 from .patients import PatientTable, block_normals
 
-#: Treatments an arm can give: the drug, an active placebo, an inert one.
+#: Treatments an arm can give (the drug, an active placebo, an inert one).
 TREATMENTS = ("ketamine", "midazolam", "saline")
 
-#: Default visits, h: baseline, 4 h, day 1, day 3, then weekly to week 8.
+#: Default visits in hours (baseline, 4 h, day 1, day 3, then weekly to week 8).
 VISITS_H = (0.0, 4.0, 24.0, 72.0, 168.0, 336.0, 504.0, 672.0, 840.0, 1008.0, 1176.0, 1344.0)
 
 
@@ -78,7 +78,7 @@ class Arm:
 
     @property
     def felt(self) -> bool:
-        """Whether the treatment is felt (ketamine, midazolam): it sets the non-specific relief."""
+        """Whether the treatment is felt (ketamine, midazolam); it sets the non-specific relief."""
         return self.treatment != "saline"
 
     @property

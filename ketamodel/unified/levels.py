@@ -108,7 +108,7 @@ class Exposure:
 
     @property
     def reward_t_h(self) -> np.ndarray:
-        """Times of the reward course, h: the windows after the doses, one after the other."""
+        """Times of the reward course in hours (the windows after the doses, one after another)."""
         return self._reward_course[0]
 
     @property

@@ -118,7 +118,7 @@ def _fall(c: CohortCourse, visit_h: float) -> np.ndarray:
     return (c.baseline - c.at(visit_h)) / c.baseline
 
 
-#: The sessions of the predictions' therapy arms (Chapter 5's default: from 12 h).
+#: The sessions of the predictions' therapy arms (Chapter 5's default, from 12 h).
 THERAPY = sm.Therapy()
 
 

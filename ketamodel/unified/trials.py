@@ -1,6 +1,6 @@
 r"""Virtual trials: randomised arms, and outcomes reported as trials report them.
 
-:func:`virtual_trial` draws a cohort (:func:`~ketamodel.unified.cohort.patient_table`),
+:func:`virtual_trial` draws a cohort (:func:`~ketamodel.unified.patients.patient_table`),
 randomises it to arms in a given ratio, and runs each arm
 (:func:`~ketamodel.unified.cohort.simulate_cohort`). :func:`compare` gives,
 at one visit, what a paper's results table gives:

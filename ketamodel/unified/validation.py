@@ -37,7 +37,7 @@ from .trials import ARMS
 #: The tolerance for a pooled rate reported without an interval (assumed), share.
 RATE_TOLERANCE = 0.10
 
-#: Visits of the validation arms, h: baseline, 24 h, 72 h, day 7, day 11, 4 and 6 weeks.
+#: Visits of the validation arms in hours (baseline, 24 h, 72 h, day 7, day 11, 4 and 6 weeks).
 VALIDATION_VISITS_H = (0.0, 24.0, 72.0, 168.0, 264.0, 672.0, 1008.0)
 
 #: A course of six infusions over 12 days, Monday-Wednesday-Friday (murrough2013rapid).
@@ -74,7 +74,7 @@ VALIDATION_POINTS = (
                     0.68, 0.13, 1.23, "1", "95 % CI"),
     ValidationPoint("effect against placebo lost by days 10-12 (d at day 11)",
                     "kishimoto2016singledose", 0.0, -0.3, 0.3, "1",
-                    "assumed: |d| < 0.3 counts as lost"),
+                    "assumed: a d of less than 0.3 in size counts as lost"),
     _rate("response in ketamine arms at 24 h", "han2016efficacy", 0.522),
     _rate("response in ketamine arms at 72 h", "han2016efficacy", 0.479),
     _rate("response in ketamine arms at day 7", "han2016efficacy", 0.398),
