@@ -71,6 +71,7 @@ TARGET_AGENTS_MS = 100.0               # 1000 PRT agents x 300 trials
 TARGET_PLASTICITY_MS = 50.0            # the plasticity cascade over 6 weeks
 TARGET_NETWORK_MS = 50.0               # FC and measures of the 100-parcel brain, one state
 TARGET_SELFMODEL_MS = 50.0             # the self-model over 8 weeks, hour by hour
+TARGET_COHORT_MS = 2000.0              # a virtual cohort of 1000 patients over 8 weeks
 
 
 @dataclass
@@ -442,12 +443,18 @@ def model_timings() -> list[tuple[str, Callable[[], Any], float | None, int]]:
     """(name, call, target in ms or None, repeats) of the model entry points that must be fast."""
     from itertools import count
 
-    from ketamodel import networks, pharmacology, plasticity, reward, selfmodel
+    from ketamodel import networks, pharmacology, plasticity, reward, selfmodel, unified
 
     sessions = reward.simulate_agents(reward.AgentParams(rho=1.0), n_agents=4, seed=11)
     course = pharmacology.simulate(pharmacology.standard_infusion(), 24 * 60)
     drive = selfmodel.drug_drive(pharmacology.standard_infusion())   # builds the network table
     doses = count(1)
+
+    seeds = count(100)
+
+    def cohort() -> Any:                 # new people each call; exposures cached after the first
+        table = unified.patient_table(1000, next(seeds))
+        return unified.simulate_cohort(table, unified.ARMS["ketamine + therapy"])
 
     def new_schedule() -> Any:           # a dose not seen before: PK and cascade run again
         dose = pharmacology.Dose(0.4 + next(doses) * 1e-4, duration_min=40.0)
@@ -477,6 +484,11 @@ def model_timings() -> list[tuple[str, Callable[[], Any], float | None, int]]:
          lambda: selfmodel.simulate(pharmacology.standard_infusion(),
                                     therapy=selfmodel.Therapy()), TARGET_SELFMODEL_MS, 15),
         ("model selfmodel.simulate, a new dose each call, 8 weeks", new_schedule, None, 5),
+        ("model unified.simulate_cohort, 1000 patients x 8 weeks, ketamine + therapy",
+         cohort, TARGET_COHORT_MS, 10),
+        ("model unified.virtual_trial, 4 arms x 300 patients x 8 weeks",
+         lambda: unified.virtual_trial(["ketamine", "ketamine + therapy", "midazolam",
+                                        "saline"], 1200, seed=next(seeds)), None, 5),
         ("model reward.habenula_block, 24 h at 2 Hz",
          lambda: reward.habenula_block(course.t_min / 60, course.effect_site_uM, 2.0,
                                        output_dt_min=5), None, 3),

@@ -194,7 +194,7 @@ def _dose(dose_hcl_mg_per_kg: float, route: str) -> ph.Dose:
 
 
 def _therapy(choice: str) -> sm.Therapy | None:
-    start = {"none": None, "12 h": 12.0, "day 3": 60.0, "day 14": 324.0}[choice]
+    start = {"none": None, "12 h": 12.0, "day 3": 72.0, "day 14": 336.0}[choice]
     return None if start is None else sm.Therapy(start_h=start)
 
 
@@ -252,7 +252,7 @@ def calibration_fit(fit: un.CalibrationFit) -> Figure:
                 (axes[0], "MADRS points", "A. Falls and differences at 24 h",
                  "MADRS fall (points)"),
                 (axes[1], None, "B. Response rates and effect size at 24 h",
-                 "share responding, or Cohen's d")):
+                 "share responding (1), or Cohen's d (1)")):
             rows = [k for k, p in enumerate(points)
                     if (p.unit == "MADRS points") == (unit is not None)]
             for y, k in enumerate(rows):
@@ -418,5 +418,5 @@ def relapse_curves(kept: Mapping[str, un.ResponseKept]) -> Figure:
         ax.set_ylim(0, 105)
         ax.legend(fontsize=8, loc="upper right")
         _finish(ax, "Response after a course lasts a few days longer than after one infusion",
-                "days since the last infusion", "responders still responding (%)")
+                "days since the last infusion (d)", "responders still responding (%)")
     return fig

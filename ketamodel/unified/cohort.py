@@ -279,6 +279,9 @@ def simulate_cohort(table: PatientTable, arm: Arm, *, context: float | str = "ne
     visits = check_array("visits_h", visits_h, low=0.0, high=end, ndim=1)
     if visits.size < 1 or visits[0] != 0.0 or np.any(np.diff(visits) <= 0):
         raise ValueError("visits_h must start at 0 (baseline) and increase strictly")
+    if np.any(np.rint(visits) != visits):
+        raise ValueError(f"visits_h must be whole hours (the model's hours end on them), got "
+                         f"{tuple(float(v) for v in visits[np.rint(visits) != visits])}")
     op = params_or_default("outcome", outcome, OutcomeParams)
     sp = params_or_default("selfmodel_params", selfmodel_params, sm.SelfModelParams)
     sc = params_or_default("scales", scales, Scales)

@@ -104,7 +104,11 @@ class Exposure:
 
     @cached_property
     def _reward_course(self) -> tuple[np.ndarray, np.ndarray]:
-        return _reward(self.doses, self.cl_factor, float(self.t_h[-1]))
+        t, rho = (np.array(v, dtype=float) for v in _reward(self.doses, self.cl_factor,
+                                                             float(self.t_h[-1])))
+        for v in (t, rho):
+            v.setflags(write=False)
+        return t, rho
 
     @property
     def reward_t_h(self) -> np.ndarray:
@@ -214,7 +218,8 @@ def _hourly_reward(t_h: np.ndarray, reward_t: np.ndarray, rho: np.ndarray, dep: 
     relief = np.clip((rho - dep) / (healthy - dep), 0.0, 1.0)
     out = np.zeros(t_h.size)
     # each window separately (between windows the relief is 0)
-    cuts = np.flatnonzero(np.diff(reward_t) <= 0) + 1
+    step = np.diff(reward_t)
+    cuts = np.flatnonzero((step <= 0) | (step > 2.0 * REWARD_SEGMENT_H + 1e-9)) + 1
     for tw, rw_ in zip(np.split(reward_t, cuts), np.split(relief, cuts), strict=True):
         lo, hi = int(np.ceil(tw[0] - 1e-9)), int(np.floor(tw[-1] + 1e-9))
         if hi <= lo:
@@ -272,6 +277,10 @@ def exposure(doses: object, t_end_h: float = sm.EIGHT_WEEKS_H,
     """
     dose_list = ph.dose_tuple(doses)
     end = check_t_end(t_end_h)
+    late = [d for d in dose_list if (d.start_min + d.duration_min) / 60.0 > end]
+    if late:
+        raise ValueError(f"doses must end by t_end_h ({end:g} h); one ends at "
+                         f"{(late[0].start_min + late[0].duration_min) / 60.0:g} h")
     c = nw.context_value(context)
     f = check_scalar("cl_factor", cl_factor, low=0.2, high=5.0)
     if not isinstance(ablate_spine_formation, bool):

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike
+from scipy import special
 
 from ..params import check_array, check_scalar, params_or_default
 from .params import OutcomeParams, Scales
@@ -53,7 +54,7 @@ def responsiveness(z: ArrayLike, sd: float) -> np.ndarray:
     if not np.all(np.isfinite(zz)):
         raise ValueError("z must be finite")
     s = check_scalar("sd", sd, low=0.0, high=3.0)
-    return 2.0 / (1.0 + np.exp(-2.0 * s * zz))
+    return 2.0 * special.expit(2.0 * s * zz)
 
 
 def nonspecific_relief(t_h: ArrayLike, level: ArrayLike, *, first_h: float = 0.0,

@@ -66,20 +66,22 @@ class OutcomeParams:
     """
 
     acute_gain: float = param(
-        0.888, "1", CALIBRATED + "; G, the share of severity a full acute action relieves",
+        0.917, "1", CALIBRATED + "; G, the share of severity a full acute action relieves",
         high=1.0)
     active_placebo: float = param(
-        0.309, "1", CALIBRATED + "; n of a treatment that is felt (midazolam, and ketamine "
+        0.303, "1", CALIBRATED + "; n of a treatment that is felt (midazolam, and ketamine "
         "itself): the share of severity relieved by expectancy and care", low_open=False,
         high=0.95)
     inert_placebo: float = param(
-        0.196, "1", CALIBRATED + "; n of a treatment that is not felt (saline)",
+        0.197, "1", CALIBRATED + "; n of a treatment that is not felt (saline)",
         low_open=False, high=0.95)
     responsiveness_sd: float = param(
         2.0, "1", CALIBRATED + "; the spread of the responsiveness u (median 1, bounded in "
         "(0, 2), about 1 + sd z near the middle) of both the drug's and the non-specific "
-        "relief; the fit sits at the bound of 2, where about 30 % hardly respond and 30 % "
-        "respond nearly twice as much as the median person", low_open=False, high=3.0)
+        "relief; the fit ends at the search's bound of 2, where about a quarter of people "
+        "hardly respond (u < 0.1) and a quarter respond nearly twice as much as the "
+        "median person: the calibration points ask for responders and non-responders",
+        low_open=False, high=3.0)
     self_share: float = param(
         0.4, "1", "assumed: the share of the MADRS the narrative self-belief carries, "
         "read from the scale's items: 4 of 10 (apparent and reported sadness, pessimistic "

@@ -52,10 +52,18 @@ class Prediction:
         What ``value`` measures.
     value : float
     ci : (float, float)
-        95 % interval.
+        A Monte-Carlo 95 % interval of the model's effect: the arms are the
+        same people with the same noise, so it says how precisely the cohort
+        pins the model's effect, not what a trial of that size would find
+        (that is ``n_per_arm``).
     holds : bool
-        The interval lies on the predicted side of ``null``.
+        The model's effect is on the predicted side of ``null`` (the interval excludes it).
     null : float
+    smallest_effect : float
+        The smallest effect that would matter (assumed, stated in the chapter).
+    n_per_arm : float
+        People per arm a parallel trial would need to see the effect (80 % power, two-sided
+        5 %); ``inf`` when the effect is not on the predicted side.
     detail : Mapping
         Further numbers (per dose, per arm, the other visit); read-only.
     """
@@ -69,6 +77,21 @@ class Prediction:
     holds: bool
     null: float
     detail: Mapping[str, object]
+    smallest_effect: float = 0.0
+    n_per_arm: float = float("inf")
+
+    @property
+    def meaningful(self) -> bool:
+        """The model's effect holds and is at least :attr:`smallest_effect`."""
+        return bool(self.holds and self.value >= self.smallest_effect)
+
+
+#: The smallest effects that would matter, assumed: a correlation of 0.1, 1 CADSS point between
+#: neighbouring doses, 2 MADRS points, 3 days of response.
+SMALLEST_EFFECTS = {"ego dissolution and improvement": 0.1, "dissociation and dose": 1.0,
+                    "psychotherapy in the window": 2.0, "relapse after a course": 3.0}
+
+_Z = 1.959964 + 0.841621
 
 
 def _ranks(x: np.ndarray) -> np.ndarray:
@@ -76,11 +99,15 @@ def _ranks(x: np.ndarray) -> np.ndarray:
 
 
 def partial_spearman(x: ArrayLike, y: ArrayLike, z: ArrayLike) -> tuple[float, tuple]:
-    """Spearman correlation of x and y given z, with a Fisher-z 95 % interval.
+    r"""Spearman correlation of x and y given z, with a Fisher-z 95 % interval.
+
+    The interval's standard error on the z scale is Bonett and Wright's for a
+    Spearman correlation, :math:`\sqrt{(1 + \rho^2/2)/(n - 4)}` (one more
+    degree of freedom lost for the variable held fixed).
 
     The three must be 1-D, finite and of one length, at least 5. NaN (and a
-    NaN interval) when x, y or z is constant: there is no correlation to
-    speak of.
+    NaN interval) when x, y or z is constant, or when z ranks x or y exactly:
+    there is no correlation to speak of.
     """
     xs, ys, zs = (check_array(name, v, low=-np.inf, high=np.inf, ndim=1)
                   for name, v in (("x", x), ("y", y), ("z", z)))
@@ -93,9 +120,12 @@ def partial_spearman(x: ArrayLike, y: ArrayLike, z: ArrayLike) -> tuple[float, t
     rx, ry, rz = (_ranks(v) for v in (xs, ys, zs))
     r = np.corrcoef(np.vstack([rx, ry, rz]))
     rxy, rxz, ryz = r[0, 1], r[0, 2], r[1, 2]
+    if max(abs(rxz), abs(ryz)) > 1.0 - 1e-9:
+        return float("nan"), (float("nan"), float("nan"))
     denom = np.sqrt(max((1 - rxz ** 2) * (1 - ryz ** 2), 1e-300))
     rho = float(np.clip((rxy - rxz * ryz) / denom, -0.999999, 0.999999))
-    half = 1.959964 / np.sqrt(xs.size - 4)
+    # Bonett and Wright's standard error for a Spearman correlation, one variable held fixed
+    half = 1.959964 * np.sqrt((1.0 + rho * rho / 2.0) / (xs.size - 4))
     zr = np.arctanh(rho)
     return rho, (float(np.tanh(zr - half)), float(np.tanh(zr + half)))
 
@@ -107,6 +137,8 @@ def n_for_correlation(rho: float, power: float = 0.8) -> float:
     (one more than for a plain correlation, for the one variable held fixed);
     ``inf`` when ``rho`` ≤ 0 or NaN.
     """
+    if isinstance(rho, bool) or not isinstance(rho, (int, float, np.floating, np.integer)):
+        raise ValueError(f"rho must be a number, got {rho!r}")
     r = float(rho)
     pw = check_scalar("power", power, low=0.05, high=0.999)
     if not np.isfinite(r) or r <= 0:
@@ -164,10 +196,13 @@ def ego_and_improvement(n: int = 500, seed: int = 0, *, therapy: sm.Therapy | No
         name="ego dissolution and improvement",
         claim="people with more ego dissolution improve more and for longer",
         assumption="the narrative self-belief carries part of the severity (self_share 0.4), "
-        "its prior relaxes with the DMN, and therapy brings better evidence while it is relaxed",
+        "its prior relaxes with the DMN, and therapy brings better evidence while it is "
+        "relaxed; a person's responsiveness is independent of their networks' sensitivity",
         statistic="partial Spearman rho of peak ego dissolution with the fall in MADRS "
         "ratings at day 28, given exposure", value=rho, ci=ci,
         holds=bool(ci[0] > 0), null=0.0,
+        smallest_effect=SMALLEST_EFFECTS["ego dissolution and improvement"],
+        n_per_arm=n_for_correlation(rho),
         detail=MappingProxyType({
             "belief rho day 7": week[0], "belief ci day 7": week[1],
             "belief rho day 28": month[0], "belief ci day 28": month[1],
@@ -188,12 +223,13 @@ def dissociation_and_dose(doses_mg_per_kg: Sequence[float] = (0.1, 0.2, 0.3, 0.4
     if doses.size < 2 or np.any(np.diff(doses) <= 0):
         raise ValueError("doses_mg_per_kg must hold at least two increasing doses")
     table = patient_table(check_integer("n", n, low=2, high=100_000), seed)
-    means, halves = [], []
+    means, halves, sds = [], [], []
     for d in doses:
         c = acute_state(table, ph.Dose(float(d), "iv", duration_min=40.0),
                         selfmodel_params=selfmodel_params, **kwargs)  # type: ignore[arg-type]
         means.append(float(c.cadss_peak.mean()))
-        halves.append(float(1.959964 * c.cadss_peak.std(ddof=1) / np.sqrt(len(table))))
+        sds.append(float(c.cadss_peak.std(ddof=1)))
+        halves.append(float(1.959964 * sds[-1] / np.sqrt(len(table))))
     steps = np.diff(means)
     smallest = int(np.argmin(steps))
     se = np.hypot(halves[smallest], halves[smallest + 1]) / 1.959964
@@ -206,8 +242,17 @@ def dissociation_and_dose(doses_mg_per_kg: Sequence[float] = (0.1, 0.2, 0.3, 0.4
         "doses (points)", value=float(steps[smallest]),
         ci=(low_step, float(steps[smallest] + 1.959964 * se)),
         holds=bool(np.all(steps > 0) and low_step > 0), null=0.0,
+        smallest_effect=SMALLEST_EFFECTS["dissociation and dose"],
+        n_per_arm=_two_arm_n(float(steps[smallest]), sds[smallest], sds[smallest + 1]),
         detail=MappingProxyType({"doses_mg_per_kg": tuple(map(float, doses)),
                                  "mean cadss": tuple(means)}))
+
+
+def _two_arm_n(effect: float, sd_a: float, sd_b: float) -> float:
+    """People per arm for a two-arm comparison of means (80 % power, two-sided 5 %)."""
+    if not effect > 0:
+        return float("inf")
+    return float(_Z ** 2 * (sd_a ** 2 + sd_b ** 2) / effect ** 2)
 
 
 def _paired(a: np.ndarray, b: np.ndarray) -> tuple[float, tuple[float, float]]:
@@ -257,15 +302,16 @@ def therapy_in_window(n: int = 500, seed: int = 0, *, outside_h: float = 336.0,
     # a three-arm trial (inside, outside, none rated at both visits), n each
     var = (fall["inside"][:, 1].var(ddof=1) + fall["outside"][:, 2].var(ddof=1)
            + (fall["none"][:, 1] - fall["none"][:, 2]).var(ddof=1))
-    need = float("inf") if value <= 0 else float((1.959964 + 0.841621) ** 2 * var / value ** 2)
+    need = float("inf") if value <= 0 else float(_Z ** 2 * var / value ** 2)
     return Prediction(
         name="psychotherapy in the window", claim="psychotherapy inside the plasticity window "
-        "lengthens benefit",
+        "adds more benefit than the same sessions after it",
         assumption="plasticity speeds the consolidation of a revised belief "
         "(plasticity_gain 1) and relaxed priors raise the learning rate during sessions",
         statistic=f"gain from therapy {after / 24:g} days after its start, sessions from "
         f"12 h minus from {start / 24:g} days (MADRS points, difference in differences)",
         value=value, ci=ci, holds=bool(ci[0] > 0), null=0.0,
+        smallest_effect=SMALLEST_EFFECTS["psychotherapy in the window"], n_per_arm=need,
         detail=MappingProxyType({"gain inside": float(gain_in.mean()),
                                  "gain outside": float(gain_out.mean()),
                                  "n per arm needed": need}))
@@ -278,15 +324,20 @@ def relapse_after_course(n: int = 500, seed: int = 0, *, ablate_spine_formation:
     For each arm, the visits are 24 h after the end of the last infusion
     (rounded up to the hour), 3 days, and then weekly to ``follow_h``
     after it; among those responding at the first of them, the restricted
-    mean time the response is kept (:meth:`~ketamodel.unified.cohort.CohortCourse.response_kept`).
-    The interval resamples people once for both arms (1000 bootstrap
-    resamples), since the two arms are the same people.
-    ``ablate_spine_formation=True`` removes the lasting arm.
+    mean time the response is kept
+    (:meth:`~ketamodel.unified.cohort.CohortCourse.response_kept`; judged at
+    weekly visits, a loss between visits counts as kept until the next, so it
+    is an upper bound). The interval resamples people once for both arms
+    (1000 bootstrap resamples), since the two arms are the same people.
+    Responders differ between the arms, so the contrast is not randomised;
+    ``detail`` also holds an intention-to-treat estimand, the mean days in
+    response over the follow-up among everyone. ``ablate_spine_formation=True``
+    removes the lasting arm.
     """
     table = patient_table(check_integer("n", n, low=20, high=100_000), seed)
     follow = check_scalar("follow_h", follow_h, low=168.0, high=2000.0)
     rel = np.array([24.0, 72.0, *np.arange(168.0, follow + 0.5, 168.0)])
-    kept = {}
+    kept, itt, rate, person_days = {}, {}, {}, {}
     for name in ("ketamine", "ketamine course"):
         a = ARMS[name]
         last = float(np.ceil(a.last_h - 1e-9))
@@ -294,10 +345,15 @@ def relapse_after_course(n: int = 500, seed: int = 0, *, ablate_spine_formation:
         end = float(np.ceil(visits[-1]))
         c = simulate_cohort(table, a, seed=seed, ablate_spine_formation=ablate_spine_formation,
                             visits_h=visits, t_end_h=end, **kwargs)  # type: ignore[arg-type]
-        kept[name] = c.response_kept(last + 24.0)
+        k = c.response_kept(last + 24.0)
+        kept[name] = k
+        dt = np.diff(k.t_h)
+        person_days[name] = (k.kept[:, :-1] * dt).sum(axis=1) / 24.0
+        ok = c.madrs[:, 1:] <= (1.0 - c.scales.response_fall) * c.baseline[:, None]
+        itt[name] = float(((ok[:, :-1] * dt).sum(axis=1) / 24.0).mean())
+        rate[name] = float(k.responders.mean())
     if min(k.n_responders for k in kept.values()) < 5:
         raise ValueError("fewer than 5 responders in an arm: relapse cannot be compared")
-
     rng = np.random.default_rng((seed, 4))
     boots = []
     for _ in range(1000):
@@ -307,17 +363,22 @@ def relapse_after_course(n: int = 500, seed: int = 0, *, ablate_spine_formation:
     single, course = kept["ketamine"].rmst_days, kept["ketamine course"].rmst_days
     value = course - single
     ci = (float(np.nanpercentile(boots, 2.5)), float(np.nanpercentile(boots, 97.5)))
+    responders_needed = _two_arm_n(value, *(float(v.std(ddof=1)) for v in person_days.values()))
     return Prediction(
         name="relapse after a course", claim="benefit lasts longer after a course of infusions "
         "than after one", assumption="the lasting arm is Chapter 3's extra spines, which "
-        "accumulate over a course and fade over weeks",
+        "accumulate over a course and fade over weeks; the non-specific relief fades after "
+        "the last infusion (placebo_fade_h)",
         statistic=f"restricted mean days response is kept (to {follow / 24:g} days after the "
         "last infusion), course minus single", value=value, ci=ci, holds=bool(ci[0] > 0),
-        null=0.0,
+        null=0.0, smallest_effect=SMALLEST_EFFECTS["relapse after a course"],
+        n_per_arm=responders_needed / min(rate.values()),
         detail=MappingProxyType({
             "single rmst days": single, "course rmst days": course,
             "responders single": kept["ketamine"].n_responders,
             "responders course": kept["ketamine course"].n_responders,
+            "itt days in response single": itt["ketamine"],
+            "itt days in response course": itt["ketamine course"],
             "single kept": kept["ketamine"], "course kept": kept["ketamine course"]}))
 
 

@@ -9,8 +9,8 @@ A trial reports response in a share :math:`p_1` of the treated arm and
 
 The answer is compared with it and with what the usual mistakes give: the
 risk ratio :math:`p_1/p_0`, the risk difference, the ratio turned upside
-down, the odds of the treated arm alone, and the odds ratio of *not*
-responding. Feedback is a :class:`~ketamodel.reward.selfcheck.Feedback`, as
+down (which is also the odds ratio of *not* responding), and the odds of
+the treated arm alone. Feedback is a :class:`~ketamodel.reward.selfcheck.Feedback`, as
 in the other chapters.
 """
 
@@ -53,11 +53,10 @@ def check_odds_ratio(treated: float, control: float, answer: float) -> Feedback:
     mistakes = {
         "divided the shares (the risk ratio): divide the odds p/(1 − p) instead": p1 / p0,
         "subtracted the shares (the risk difference): an odds ratio divides odds": p1 - p0,
-        "divided the control's odds by the treated arm's: the treated arm goes on top":
+        "divided the control's odds by the treated arm's, or used the odds of not responding "
+        "(the same number): the treated arm's odds of responding, p/(1 − p), go on top":
             o0 / o1,
         "gave the treated arm's odds alone: divide them by the control's odds": o1,
-        "computed the odds ratio of not responding: use the odds of responding, p/(1 − p)":
-            ((1 - p1) / p1) / ((1 - p0) / p0),
     }
     for why, value in mistakes.items():
         if not close(value, right) and close(x, value):

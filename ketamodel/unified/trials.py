@@ -156,8 +156,15 @@ class Comparison:
 
 
 def wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
-    """Wilson's 95 % interval for a proportion ``k/n``."""
-    p = k / n
+    """Wilson's interval for a proportion ``k/n`` (95 % with the default ``z``).
+
+    ``n`` is a whole number ≥ 1, ``k`` a whole number in [0, n], ``z`` > 0.
+    """
+    count = check_integer("n", n, low=1)
+    hits = check_integer("k", k, low=0, high=count)
+    z = check_scalar("z", z, low=0.0, low_open=True, high=10.0)
+    p = hits / count
+    n = count
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
     return float(centre - half), float(centre + half)
