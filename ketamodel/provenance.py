@@ -216,7 +216,8 @@ def module_level_literals(source: str, allowed: set[str] = frozenset()) -> list[
     found = []
     for node in ast.parse(source).body:
         if isinstance(node, ast.Assign):
-            targets = [t.id for t in node.targets if isinstance(t, ast.Name)]
+            targets = [n.id for t in node.targets for n in ast.walk(t)
+                       if isinstance(n, ast.Name)]
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
             targets = [node.target.id]
         else:

@@ -41,6 +41,7 @@ from ketamodel import pharmacology as ph
 from ketamodel import plasticity as pl
 from ketamodel import reward as rw
 from ketamodel import selfmodel as sm
+from ketamodel import unified as uf
 
 
 # --------------------------------------------------------------------------------------
@@ -54,13 +55,16 @@ class Entry:
     one to fuzz. ``of`` makes the object whose method is called. ``signed`` names
     parameters whose valid range includes moderate negative numbers (only values
     below -1e6 are then tried). ``bad_shapes`` gives, per parameter, arrays of a
-    shape it must refuse.
+    shape it must refuse. ``kinds`` overrides the kind read from a parameter's
+    annotation (a ``Sequence[float]`` of several numbers reads as a scalar; it is an
+    array).
     """
 
     valid: dict[str, Any]
     of: Callable[[], Any] | None = None
     signed: frozenset[str] = frozenset()
     bad_shapes: dict[str, list[Any]] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
 
 
 def _n_states() -> int:
@@ -79,6 +83,25 @@ def _fc6() -> np.ndarray:
 _LABELS6 = [0, 0, 0, 1, 1, 1]
 _STABLE3 = [[0.0, 0.3, 0.1], [0.2, 0.0, 0.1], [0.1, 0.1, 0.0]]
 _SQUARE_ONLY = [lambda: np.zeros((3, 2)), lambda: np.zeros((1, 1)), lambda: np.zeros((2, 2, 2))]
+
+
+# unified: a small cohort (4 people, 48 h) and a small calibration cohort, made once
+_U_VISITS = (0.0, 24.0)
+_U_TABLE = uf.patient_table(4, 0)
+_U_KETAMINE = uf.simulate_cohort(_U_TABLE, uf.ARMS["ketamine"], t_end_h=48.0,
+                                 visits_h=_U_VISITS, noise=False)
+_U_MIDAZOLAM = uf.simulate_cohort(_U_TABLE, uf.ARMS["midazolam"], t_end_h=48.0,
+                                  visits_h=_U_VISITS, noise=False)
+_U_DATA = uf.calibration_data(n=20, seed=0)
+_U_KEPT = _U_KETAMINE.response_kept(24.0)
+# a Validation by hand (validate itself is fuzzed through its own entry)
+_U_VALIDATION = uf.Validation(points=uf.VALIDATION_POINTS,
+                              model=tuple(p.value for p in uf.VALIDATION_POINTS),
+                              inside=(True,) * len(uf.VALIDATION_POINTS))
+_U_BATCH = dict(sn_factor=np.full((2, 3), 0.5), dmn_factor=np.full((2, 3), 0.8),
+                window=np.full((2, 3), 1.5))
+_U_BATCH_SHAPES = [lambda: np.full((2, 4), 0.5), lambda: np.full((3, 3), 0.5),
+                   lambda: np.full(3, 0.5), lambda: np.full((2, 3, 1), 0.5)]
 
 
 VALID: dict[str, Entry] = {
@@ -371,6 +394,134 @@ VALID: dict[str, Entry] = {
     "selfmodel.therapy_steps": Entry(
         dict(therapy=sm.Therapy(), t_h=np.arange(1.0, 73.0)),
         bad_shapes={"t_h": [lambda: np.ones((72, 1))]}),
+    # selfmodel: the filter for many people at once (seeds: tests/test_selfmodel_batch.py,
+    # since seeds and innovations cannot both be given)
+    "selfmodel.simulate_batch": Entry(
+        dict(**_U_BATCH, message="hgf", innovations=np.zeros((2, 2, 3))),
+        signed=frozenset({"innovations"}),
+        bad_shapes={"sn_factor": _U_BATCH_SHAPES, "dmn_factor": _U_BATCH_SHAPES,
+                    "window": [lambda: np.full((2, 4), 1.5), lambda: np.full(3, 1.5)],
+                    "innovations": [lambda: np.zeros((2, 3)), lambda: np.zeros((2, 2, 4)),
+                                    lambda: np.zeros((3, 2, 3)), lambda: np.zeros((2, 1, 3))]}),
+    "selfmodel.batch_factors": Entry(
+        dict(fine_t_h=[0.0, 0.5, 1.0, 2.0], disintegration=np.full((2, 4), 0.3),
+             sensitivity=[1.0, 6.0], n_hours=2),
+        signed=frozenset({"disintegration"}),
+        bad_shapes={"fine_t_h": [lambda: np.array([0.0, 2.0, 1.0, 3.0]),
+                                 lambda: np.array([0.5, 1.0, 1.5, 2.0]),
+                                 lambda: np.array([0.0, 0.5, 1.0, 1.5]),
+                                 lambda: np.zeros((4, 1))],
+                    "disintegration": [lambda: np.full((2, 3), 0.3), lambda: np.full(4, 0.3),
+                                       lambda: np.full((3, 4), 0.3)],
+                    "sensitivity": [lambda: np.ones((2, 1))]}),
+    # unified: the outcome layer
+    "unified.responsiveness": Entry(dict(z=[0.5, -1.0], sd=0.8), signed=frozenset({"z"})),
+    # fade_h is left out: inf is valid there (no fading), which the fuzz would try as bad
+    # (tests/test_unified.py checks its refusals)
+    "unified.nonspecific_relief": Entry(
+        dict(t_h=[1.0, 24.0], level=[0.3, 0.2], first_h=0.0, onset_h=2.0, last_h=1.0),
+        signed=frozenset({"t_h"})),
+    "unified.madrs": Entry(
+        dict(baseline=[35.0, 30.0], nonspecific=[0.2, 0.3], acute=[0.5, 0.0],
+             self_revision=[0.1, -0.2]),
+        signed=frozenset({"self_revision"})),
+    # an expected score below 0 is valid (the rating is clipped to the scale after the noise;
+    # tests/test_unified.py rates scores from -20 to 80)
+    "unified.rate": Entry(dict(expected=[20.0, 10.5], z=[0.5, -0.5], visit_sd=2.0),
+                          signed=frozenset({"expected", "z"})),
+    "unified.responded": Entry(dict(baseline=[30.0, 30.0], score=[10.0, 20.0])),
+    "unified.remitted": Entry(dict(score=[10.0, 20.0])),
+    "unified.cadss": Entry(dict(dissociation=[0.0, 0.5])),
+    "unified.ego_score": Entry(dict(ego_dissolution=[0.0, 0.5])),
+    # unified: levels and one person
+    "unified.exposure": Entry(
+        dict(doses=ph.standard_infusion(), t_end_h=48.0, context="neutral", cl_factor=1.0,
+             ablate_spine_formation=False, n_parcels=100), signed=frozenset({"context"})),
+    "unified.check_t_end": Entry(dict(t_end_h=48.0)),    # annotated object: tested directly
+    "unified.dose_groups": Entry(dict(doses=(ph.standard_infusion(),))),
+    "unified.Person": Entry(dict(cl_factor=1.0, baseline_madrs=35.8, network_sensitivity=1.0,
+                                 responsiveness=1.0, placebo_responsiveness=1.0)),
+    "unified.simulate": Entry(
+        dict(doses=ph.standard_infusion(), t_end_h=48.0, context="neutral", treatment="saline",
+             relax="SN", ablate_spine_formation=False, seed=0, noise=True),
+        signed=frozenset({"context"})),
+    "unified.UnifiedCourse.at": Entry(
+        dict(t_h=24.0), of=lambda: uf.simulate(ph.standard_infusion(), 48.0)),
+    # unified: the cohort
+    # an arm's name is free text (any non-empty string), not a choice among names: it is not
+    # fuzzed here (tests/test_unified.py checks that an empty or non-string name is refused)
+    "unified.Arm": Entry(dict(name="k", treatment="ketamine", doses=(ph.standard_infusion(),)),
+                         kinds={"name": "object"}),
+    "unified.patient_table": Entry(dict(n=3, seed=0, first_id=5)),
+    "unified.block_normals": Entry(dict(seed=0, stream=1, ids=np.arange(3), size=2)),
+    "unified.concat_tables": Entry(dict(tables=[_U_TABLE, _U_TABLE])),
+    "unified.PatientTable.take": Entry(dict(index=[0, 2]), of=lambda: _U_TABLE),
+    "unified.simulate_cohort": Entry(
+        dict(table=_U_TABLE, arm=uf.ARMS["ketamine"], context="neutral", t_end_h=48.0,
+             visits_h=[0.0, 24.0], relax="DMN", ablate_spine_formation=False, seed=0,
+             noise=True),
+        signed=frozenset({"context"}), kinds={"visits_h": "array"},
+        bad_shapes={"visits_h": [lambda: np.array([1.0, 24.0]), lambda: np.array([0.0, 0.0]),
+                                 lambda: np.array([0.0, 72.0]), lambda: np.zeros((2, 1))]}),
+    "unified.CohortCourse.at": Entry(dict(visit_h=24.0), of=lambda: _U_KETAMINE),
+    "unified.CohortCourse.response_kept": Entry(dict(from_visit_h=24.0), of=lambda: _U_KETAMINE),
+    "unified.ResponseKept.resampled_rmst_days": Entry(
+        dict(people=np.array([0, 1, 1, 3])), of=lambda: _U_KEPT,
+        bad_shapes={"people": [lambda: np.zeros((2, 2), dtype=int), lambda: np.array([0, 9])]}),
+    "unified.rmst_days": Entry(
+        dict(t_h=np.array([0.0, 24.0, 72.0]), share=np.array([1.0, 0.5, 0.25])),
+        bad_shapes={"t_h": [lambda: np.array([0.0, 72.0, 24.0]), lambda: np.zeros((3, 1))],
+                    "share": [lambda: np.ones(2), lambda: np.array([1.0, 1.5, 0.5])]}),
+    "unified.acute_state": Entry(
+        dict(table=_U_TABLE, doses=ph.standard_infusion(), context="neutral", t_end_h=24.0,
+             relax="SN"), signed=frozenset({"context"})),
+    # unified: trials
+    "unified.arm": Entry(dict(name="midazolam")),
+    "unified.virtual_trial": Entry(
+        dict(arms=["ketamine", "saline"], n=4, ratio=[1, 1], seed=0, context="neutral",
+             t_end_h=48.0, visits_h=[0.0, 24.0]),
+        signed=frozenset({"context"}), kinds={"visits_h": "array"}),
+    "unified.wilson": Entry(dict(k=3, n=10, z=1.96)),
+    "unified.summarise": Entry(dict(course=_U_KETAMINE, visit_h=24.0)),
+    "unified.compare": Entry(dict(treated=_U_KETAMINE, control=_U_MIDAZOLAM, visit_h=24.0)),
+    "unified.replicate": Entry(dict(treated=_U_KETAMINE, control=_U_MIDAZOLAM, n_treated=2,
+                                    n_control=2, n_rep=3, visit_h=24.0, seed=0)),
+    # unified: calibration
+    "unified.calibration_data": Entry(dict(n=20, seed=0)),
+    "unified.calibrate": Entry(dict(data=_U_DATA)),
+    "unified.model_statistics": Entry(dict(data=_U_DATA)),
+    "unified.expected_arm": Entry(dict(data=_U_DATA, arm=uf.ARMS["saline"],
+                                       params=uf.OutcomeParams())),
+    # unified: predictions and the phenomenology map (small cohorts; the default doses)
+    "unified.partial_spearman": Entry(
+        dict(x=np.arange(8.0), y=np.arange(8.0) ** 2, z=np.cos(np.arange(8.0))),
+        signed=frozenset({"x", "y", "z"})),
+    "unified.ego_and_improvement": Entry(dict(n=20, seed=0, self_share=0.4, relax="both")),
+    "unified.dissociation_and_dose": Entry(
+        dict(doses_mg_per_kg=[0.2, 0.433], n=2, seed=0), kinds={"doses_mg_per_kg": "array"},
+        bad_shapes={"doses_mg_per_kg": [lambda: np.array([0.433, 0.2]),
+                                        lambda: np.array([0.433]),
+                                        lambda: np.full((2, 1), 0.3)]}),
+    "unified.therapy_in_window": Entry(dict(n=2, seed=0, outside_h=336.0, after_h=672.0,
+                                            relax="none")),
+    "unified.relapse_after_course": Entry(dict(n=20, seed=0, ablate_spine_formation=False)),
+    # the quickest prediction (about a second with its default 200 people)
+    "unified.run_prediction": Entry(dict(name="dissociation and dose", failing=False)),
+    # rho is any number (at most 0, or NaN, gives inf by design), so it is not fuzzed as a
+    # scalar with a range (tests/test_unified.py checks it)
+    "unified.n_for_correlation": Entry(dict(rho=0.3, power=0.8), kinds={"rho": "object"}),
+    # unified: validation (20 people: the smallest cohort it takes)
+    "unified.validate": Entry(dict(n=20, seed=0)),
+    "unified.Validation.row": Entry(dict(name=uf.VALIDATION_POINTS[0].name),
+                                    of=lambda: _U_VALIDATION),
+    # unified: the chapter's exercise
+    "unified.check_odds_ratio": Entry(dict(treated=0.64, control=0.28, answer=4.57),
+                                      signed=frozenset({"answer"})),
+    "unified.phenomenology_map": Entry(
+        dict(doses_mg_per_kg=[0.433], contexts=["neutral", 0.5], n=2, seed=0),
+        kinds={"doses_mg_per_kg": "array", "contexts": "array"}, signed=frozenset({"contexts"}),
+        bad_shapes={"doses_mg_per_kg": [lambda: np.zeros(0), lambda: np.full((1, 1), 0.3)],
+                    "contexts": [lambda: [], lambda: ["no such setting"]]}),
 }
 
 _HGF_KERNEL = ("an update equation of selfmodel.hgf: it takes arrays (a cohort in one "
@@ -440,12 +591,38 @@ NOT_FUZZED: dict[str, str] = {
     "selfmodel.prior_share": _HGF_KERNEL,
     "selfmodel.relaxation_index": _HGF_KERNEL,
     "selfmodel.error_precision": _HGF_KERNEL,
+    "selfmodel.BatchCourse": "a result container, built by simulate_batch",
+    "selfmodel.hourly_operator": "a step of batch_factors, on a grid batch_factors has "
+                                 "checked (its docstring says so); tested against the "
+                                 "trapezoidal rule in tests/test_selfmodel_batch.py",
+    "unified.Exposure": "a result container, built by exposure",
+    "unified.UnifiedCourse": "a result container, built by simulate",
+    "unified.PatientTable": "a result container, built by patient_table, concat_tables and "
+                            "take (tests/test_unified.py builds one by hand)",
+    "unified.CohortCourse": "a result container, built by simulate_cohort",
+    "unified.Trial": "a result container, built by virtual_trial",
+    "unified.ArmSummary": "a result container, built by summarise",
+    "unified.Comparison": "a result container, built by compare",
+    "unified.Replicates": "a result container, built by replicate",
+    "unified.CalibrationPoint": "a constant of the calibration (CALIBRATION_POINTS)",
+    "unified.CalibrationData": "a result container, built by calibration_data",
+    "unified.CalibrationFit": "a result container, built by calibrate",
+    "unified.ArmExpectation": "a result container, built by expected_arm",
+    "unified.Prediction": "a result container, built by the prediction functions",
+    "unified.PhenomenologyMap": "a result container, built by phenomenology_map",
+    "unified.AcuteState": "a result container, built by acute_state",
+    "unified.ResponseKept": "a result container, built by CohortCourse.response_kept "
+                            "(tests/test_unified.py builds one by hand)",
+    "unified.Validation": "a result container, built by validate",
+    "unified.ValidationPoint": "a constant of the validation (VALIDATION_POINTS)",
+    "selfmodel.check_consolidation": "the validator of a consolidation too fast for an hourly "
+                                     "step, called by simulate_drive and simulate_batch on the "
+                                     "parameters and window they have checked",
 }
 
 #: (callable, parameter) pairs that do not yet refuse bad input clearly, in modules
 #: outside this test's reach; each is expected to fail (strictly: fix, then remove).
-KNOWN_GAPS: dict[tuple[str, str], str] = {
-}
+KNOWN_GAPS: dict[tuple[str, str], str] = {}
 
 
 # --------------------------------------------------------------------------------------
@@ -520,7 +697,7 @@ def _function_cases() -> Iterator[Any]:
             continue                       # reported by test_every_entry_names_a_callable
         sig = _signature(key).parameters
         for name in VALID[key].valid:
-            if name in sig and _kind(sig[name]) in FUZZED_KINDS:
+            if name in sig and VALID[key].kinds.get(name, _kind(sig[name])) in FUZZED_KINDS:
                 marks = ()
                 if (key, name) in KNOWN_GAPS:
                     marks = (pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[key, name]),)
@@ -584,7 +761,8 @@ def _random_bad(kind: str, p: inspect.Parameter, entry: Entry) -> st.SearchStrat
     if kind == "flag":
         return st.one_of(st.integers(), st.floats(), st.text(max_size=5))
     if p.name in entry.signed:
-        negative = st.floats(max_value=-1e6, allow_infinity=False)
+        # below -1e6, as the fixed values and Entry say (-1e6 itself may be valid)
+        negative = st.floats(max_value=-1e6, exclude_max=True, allow_infinity=False)
     else:
         negative = st.floats(max_value=0.0, exclude_max=True, allow_infinity=False)
     finite = st.floats(0.0, 1.0)
@@ -683,7 +861,7 @@ def test_bad_argument_is_refused_naming_the_parameter(key, name):
     entry = VALID[key]
     call = _bound(key)
     p = _signature(key).parameters[name]
-    kind = _kind(p)
+    kind = entry.kinds.get(name, _kind(p))
     for bad in _fixed_bad(kind, p, entry):
         _expect_refusal(call, key, entry.valid, name, bad)
 
@@ -735,8 +913,13 @@ def _object_cases() -> Iterator[Any]:
         if key not in CALLABLES:
             continue
         for name, p in _signature(key).parameters.items():
+            if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+                continue                   # **kwargs passed on: the callee's own parameters
             if _kind(p) == "object" and name not in VALID[key].valid:
-                yield pytest.param(key, name, id=f"{key}-{name}")
+                marks = ()
+                if (key, name) in KNOWN_GAPS:
+                    marks = (pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[key, name]),)
+                yield pytest.param(key, name, id=f"{key}-{name}", marks=marks)
 
 
 OBJECT_CASES = list(_object_cases())

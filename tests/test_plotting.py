@@ -247,3 +247,287 @@ def test_the_selfmodel_explorer_updates_for_every_setting_and_timing():
     assert np.all(a.lines[0].get_ydata() == 0.0)           # g = 0: nothing relaxed
     with pytest.raises(ValueError, match="therapy"):
         update("neutral", 6.0, "day 2")
+
+
+# --------------------------------------------------------------------------------------
+# Chapter 6: the unified model's figures
+# --------------------------------------------------------------------------------------
+UNIFIED_NAMES = ("model_diagram", "person_levels", "dashboard", "calibration_fit",
+                 "arm_courses", "trial_replicates", "ego_scatter", "dose_phenomenology",
+                 "predictions_figure", "relapse_curves")
+
+
+@pytest.fixture(scope="module")
+def unified_inputs():
+    from ketamodel import selfmodel as sm
+    from ketamodel import unified as un
+
+    course = un.simulate(pk.standard_infusion(), therapy=sm.Therapy())
+    placebo = un.simulate(pk.standard_infusion(), therapy=sm.Therapy(), treatment="midazolam")
+    trial = un.virtual_trial(["ketamine", "midazolam", "saline"], 60, seed=0)
+    table = un.patient_table(40, 0)
+    predictions = {name: (un.run_prediction(name, n=40),
+                          un.run_prediction(name, n=40, failing=True))
+                   for name in un.PREDICTIONS}
+    relapse = predictions["relapse after a course"][0]
+    return dict(
+        course=course, placebo=placebo, trial=trial,
+        fit=un.calibrate(un.calibration_data(n=200, seed=0)),
+        reps=un.replicate(trial["ketamine"], trial["midazolam"], 10, 5, n_rep=50, seed=0),
+        quiet=un.simulate_cohort(table, un.ARMS["ketamine + therapy"], noise=False),
+        noisy=un.simulate_cohort(table, un.ARMS["ketamine + therapy"]),
+        map=un.phenomenology_map((0.2, 0.433), n=5), predictions=predictions,
+        kept={"ketamine": relapse.detail["single kept"],
+              "ketamine course": relapse.detail["course kept"]})
+
+
+@pytest.fixture(scope="module")
+def unified_figures(unified_inputs):
+    import matplotlib.pyplot as plt
+
+    i = unified_inputs
+    before = plt.get_fignums()
+    figs = {
+        "model_diagram": plotting.model_diagram(),
+        "person_levels": plotting.person_levels(i["course"], i["placebo"], label="Typical"),
+        "dashboard": plotting.dashboard(),
+        "calibration_fit": plotting.calibration_fit(i["fit"]),
+        "arm_courses": plotting.arm_courses(i["trial"]),
+        "trial_replicates": plotting.trial_replicates(i["reps"], 7.95, (3.20, 12.71),
+                                                      (0.64, 0.28)),
+        "ego_scatter": plotting.ego_scatter(i["quiet"], i["noisy"]),
+        "dose_phenomenology": plotting.dose_phenomenology(i["map"]),
+        "predictions_figure": plotting.predictions_figure(i["predictions"]),
+        "relapse_curves": plotting.relapse_curves(i["kept"]),
+    }
+    # the figures keep no pyplot state: nothing is left open to close
+    assert plt.get_fignums() == before
+    dashboard, update = figs["dashboard"]
+    figs["dashboard"] = dashboard
+    figs["dashboard update"] = update
+    for name in UNIFIED_NAMES:
+        figs[name]._repr_png_()                  # draw once, so tick labels hold their text
+    return figs
+
+
+def _categorical(axis):
+    """Whether an axis is labelled by its ticks (names, not numbers)."""
+    texts = [t.get_text().replace("\u2212", "-") for t in axis.get_ticklabels()]
+    texts = [t for t in texts if t]
+    if not texts:
+        return False
+    try:
+        [float(t) for t in texts]
+    except ValueError:
+        return True
+    return False
+
+
+def _lines(ax, label):
+    return [line for line in ax.lines if line.get_label() == label]
+
+
+def test_unified_names_are_the_modules_figures():
+    from ketamodel.plotting import unified as figs
+
+    public = {name for name, obj in vars(figs).items() if callable(obj)
+              and getattr(obj, "__module__", "") == figs.__name__ and not name.startswith("_")}
+    assert public == set(UNIFIED_NAMES)
+
+
+@pytest.mark.parametrize("name", UNIFIED_NAMES)
+def test_unified_figure_has_a_title_and_renders(unified_figures, name):
+    fig = unified_figures[name]
+    assert isinstance(fig, plotting.BookFigure)
+    titles = [ax.get_title(loc="left") for ax in fig.axes]
+    assert any(titles) or (fig._suptitle and fig._suptitle.get_text()), f"{name} has no title"
+    png = fig._repr_png_()
+    assert png[:4] == b"\x89PNG" and len(png) > 5_000
+
+
+@pytest.mark.parametrize("name", UNIFIED_NAMES)
+def test_unified_axes_are_labelled_with_units(unified_figures, name):
+    fig = unified_figures[name]
+    for ax in fig.axes:
+        if not (ax.get_visible() and ax.axison):
+            continue
+        has_data = bool(ax.lines or ax.collections or ax.images or ax.patches)
+        for axis, label in ((ax.xaxis, ax.get_xlabel()), (ax.yaxis, ax.get_ylabel())):
+            if _categorical(axis):
+                continue                     # named ticks
+            if label:
+                assert "(" in label and label.rstrip().endswith(")"), (name, label)
+            elif has_data and any(t.get_text() for t in axis.get_ticklabels()):
+                # a numeric axis without a label: only where a neighbour shares and labels it
+                shared = axis.get_view_interval()
+                assert any(other is not ax and (other.get_xlabel() if axis is ax.xaxis
+                                                else other.get_ylabel())
+                           and np.allclose((other.xaxis if axis is ax.xaxis
+                                            else other.yaxis).get_view_interval(), shared)
+                           for other in fig.axes), (name, ax.get_title(loc="left"))
+
+
+def test_calibration_fit_panel_b_carries_a_unit(unified_figures):
+    # a share and a d are dimensionless: the book writes their unit as (1)
+    label = _panel(unified_figures["calibration_fit"], "B").get_xlabel()
+    assert label.rstrip().endswith("(1)"), label
+
+
+def test_relapse_curves_x_axis_carries_a_unit(unified_figures):
+    # the unit in parentheses, as elsewhere in the book
+    label = unified_figures["relapse_curves"].axes[0].get_xlabel()
+    assert label.rstrip().endswith(")"), label
+
+
+@pytest.mark.parametrize("name", UNIFIED_NAMES)
+def test_unified_lines_use_the_palette(unified_figures, name):
+    for ax in unified_figures[name].axes:
+        for line in ax.lines:
+            colour = line.get_color()
+            if isinstance(colour, str) and colour.startswith("#"):
+                assert colour.upper() in OKABE_ITO | {"#7F7F7F"}, (name, colour)
+
+
+def test_model_diagram_has_every_level_and_its_arrows(unified_figures):
+    from matplotlib.patches import FancyBboxPatch
+
+    from ketamodel.plotting import unified as figs
+
+    ax = unified_figures["model_diagram"].axes[0]
+    boxes = [p for p in ax.patches if isinstance(p, FancyBboxPatch)]
+    assert len(boxes) == len(figs._BOXES) == 10
+    texts = [t.get_text() for t in ax.texts]
+    for chapter in ("Ch. 1", "Ch. 2", "Ch. 3", "Ch. 4", "Ch. 5", "Ch. 6"):
+        assert chapter in texts
+    arrows = [t for t in ax.texts if getattr(t, "arrow_patch", None) is not None]
+    assert len(arrows) == len(figs._ARROWS)
+
+
+def test_person_levels_draws_the_persons_course(unified_figures, unified_inputs):
+    fig = unified_figures["person_levels"]
+    course, placebo = unified_inputs["course"], unified_inputs["placebo"]
+    b = course.person.baseline_madrs
+    f = _panel(fig, "F")
+    (treated,), (control,) = _lines(f, "this treatment"), _lines(f, "midazolam, same person")
+    assert np.array_equal(treated.get_ydata(), np.concatenate([[b], course.madrs]))
+    assert np.array_equal(treated.get_xdata(), np.concatenate([[0.0], course.t_h / 24.0]))
+    assert np.array_equal(control.get_ydata(), np.concatenate([[b], placebo.madrs]))
+    (response,) = _lines(f, "response (50 % fall)")
+    assert list(response.get_ydata()) == [0.5 * b, 0.5 * b]
+    a = _panel(fig, "A")
+    e = course.exposure
+    assert np.array_equal(a.lines[0].get_ydata(), e.fine_occupancy[e.fine_t_h <= 12.0])
+    assert fig._suptitle.get_text().startswith(
+        f"Typical: MADRS {b:.0f} → {course.at(24):.1f} at 24 h, {course.at(672):.1f} at 4 weeks")
+
+
+def test_the_dashboard_updates_to_the_chosen_course(unified_figures):
+    from ketamodel import networks as nw
+    from ketamodel import unified as un
+    from ketamodel.plotting import unified as figs
+
+    fig, update = unified_figures["dashboard"], unified_figures["dashboard update"]
+    f = _panel(fig, "F")
+    dose, route, context = figs.DASHBOARD_DOSES[-1], "im", list(nw.CONTEXTS)[-1]
+    assert update(dose, route, context, "none") is False
+    want = un.simulate(figs._dose(dose, route), context=context, therapy=None)
+    (treated,) = _lines(f, "this treatment")
+    assert np.array_equal(treated.get_ydata()[1:], want.madrs)
+    title = fig._suptitle.get_text()
+    assert route in title and context in title and "therapy none" in title
+    assert update(figs.DASHBOARD_DOSES[0], "iv", "neutral", "12 h") is False
+    assert fig._suptitle.get_text() != title
+
+
+def _calibration_panel(unified_figures, unified_inputs, letter, rows):
+    from ketamodel import unified as un
+
+    ax = _panel(unified_figures["calibration_fit"], letter)
+    points, fit = un.CALIBRATION_POINTS, unified_inputs["fit"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [points[k].name for k in rows]
+    model = [line for line in ax.lines if line.get_marker() == "o"]
+    assert [float(line.get_xdata()[0]) for line in model] == [fit.model[k] for k in rows]
+
+
+def test_calibration_fit_panel_a_marks_the_falls(unified_figures, unified_inputs):
+    # the points in MADRS points: the raw falls on ketamine and on midazolam
+    _calibration_panel(unified_figures, unified_inputs, "A", [0, 1])
+
+
+def test_calibration_fit_panel_b_marks_the_rates_and_the_effect_size(unified_figures,
+                                                                      unified_inputs):
+    # the response rates and Cohen's d, not the falls in points
+    _calibration_panel(unified_figures, unified_inputs, "B", [2, 3, 4, 5])
+
+
+def test_arm_courses_draw_each_arms_mean_and_response(unified_figures, unified_inputs):
+    fig, trial = unified_figures["arm_courses"], unified_inputs["trial"]
+    a, b = _panel(fig, "A"), _panel(fig, "B")
+    for run in trial.arms:
+        (mean,), (resp,) = _lines(a, run.arm.name), _lines(b, run.arm.name)
+        assert np.allclose(mean.get_ydata(), run.madrs.mean(axis=0), rtol=1e-15)
+        share = (run.madrs <= 0.5 * run.baseline[:, None]).mean(axis=0)
+        assert np.allclose(resp.get_ydata(), 100 * share[1:], rtol=1e-15)
+        assert np.allclose(resp.get_xdata(), run.visits_h[1:] / 24.0, rtol=1e-15)
+
+
+def test_trial_replicates_show_every_virtual_trial(unified_figures, unified_inputs):
+    fig, reps = unified_figures["trial_replicates"], unified_inputs["reps"]
+    a, b = _panel(fig, "A"), _panel(fig, "B")
+    heights = [p.get_height() for p in a.patches if p.get_label() != "published 95 % CI"]
+    assert sum(heights) == reps.difference.size == 50
+    (published,) = _lines(a, "published")
+    assert list(published.get_xdata()) == [7.95, 7.95]
+    offsets = b.collections[0].get_offsets()
+    assert np.allclose(offsets, np.column_stack([100 * reps.response_control,
+                                                 100 * reps.response_treated]), rtol=1e-15)
+    (star,) = _lines(b, "published")
+    assert (star.get_xdata()[0], star.get_ydata()[0]) == pytest.approx((28.0, 64.0))
+
+
+def test_ego_scatter_plots_each_person(unified_figures, unified_inputs):
+    fig = unified_figures["ego_scatter"]
+    quiet, noisy = unified_inputs["quiet"], unified_inputs["noisy"]
+    a, b = _panel(fig, "A"), _panel(fig, "B")
+    assert np.allclose(a.collections[0].get_offsets(),
+                       np.column_stack([quiet.ego_peak, quiet.belief_revision[:, 671]]),
+                       rtol=1e-15)
+    fall = 100 * (noisy.baseline - noisy.at(672.0)) / noisy.baseline
+    assert np.allclose(b.collections[0].get_offsets(), np.column_stack([noisy.ego_peak, fall]),
+                       rtol=1e-15)
+
+
+def test_dose_phenomenology_shows_the_map(unified_figures, unified_inputs):
+    fig, m = unified_figures["dose_phenomenology"], unified_inputs["map"]
+    for letter, values in (("A", m.cadss), ("B", m.ego)):
+        ax = _panel(fig, letter)
+        assert np.array_equal(ax.images[0].get_array(), values)
+        assert len(ax.texts) == values.size                  # every cell has its number
+        assert [t.get_text() for t in ax.get_yticklabels()] == [
+            f"{d:g}" for d in m.doses_mg_per_kg]
+
+
+def test_predictions_figure_says_which_hold(unified_figures, unified_inputs):
+    fig, results = unified_figures["predictions_figure"], unified_inputs["predictions"]
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(axes) == len(results) == 4
+    for ax, (stated, changed) in zip(axes, results.values(), strict=True):
+        words = [t.get_text().strip() for t in ax.texts]
+        assert words == ["holds" if p.holds else "fails" for p in (stated, changed)]
+        assert [t.get_text() for t in ax.get_xticklabels()] == ["as stated",
+                                                                 "assumption\nchanged"]
+
+
+def test_relapse_curves_step_through_each_arms_share(unified_figures, unified_inputs):
+    fig, kept = unified_figures["relapse_curves"], unified_inputs["kept"]
+    ax = fig.axes[0]
+    assert len(ax.lines) == len(kept) == 2
+    for line, (name, kp) in zip(ax.lines, kept.items(), strict=True):
+        assert np.allclose(line.get_xdata(), kp.t_h / 24.0 + 1.0, rtol=1e-15)
+        assert np.allclose(line.get_ydata(), 100 * kp.share, rtol=1e-15)
+        assert line.get_drawstyle() == "steps-post"
+        assert line.get_label().startswith(f"{name}: {kp.n_responders} responders")
+        assert f"{kp.rmst_days:.1f} days" in line.get_label()
+    # any mapping of names to ResponseKept, one arm or an unknown name too
+    one = plotting.relapse_curves({"my arm": kept["ketamine"]})
+    assert len(one.axes[0].lines) == 1 and one.axes[0].lines[0].get_color() == "#000000"

@@ -28,11 +28,16 @@ ALLOWED_LITERALS = {
         "S_PER_MIN",                # unit conversion
         "MIN_PER_H",                # unit conversion
     },
-    "pharmacology/kinetics": {"_N_STATES"},  # the number of state variables, not a quantity
+    # the number of state variables and their indices, not quantities
+    "pharmacology/kinetics": {"_N_STATES", "_IM", "_IN", "_ORAL", "_CENTRAL", "_PERIPH",
+                              "_EFFECT", "_NOR", "_FIRSTPASS", "_PERIPH2"},
     "pharmacology/trapping": {"MAX_PERIODS"},  # a computing budget, not a quantity
     "plotting/style": {"LINESTYLES", "STYLE"},  # presentation: dash patterns, font sizes, dpi
     # presentation: the explorer's time span, agents per group and grid of rho
     "plotting/reward": {"_EXPLORER_T_END_H", "_EXPLORER_AGENTS", "_EXPLORER_RHO"},
+    # presentation: where the model diagram's boxes sit and which boxes the arrows join,
+    # and the dashboard's menu of doses (mg/kg of the salt, as trials state them)
+    "plotting/unified": {"_BOXES", "_ARROWS", "DASHBOARD_DOSES"},
     # numerics: finite-difference step, the box and grids searched by the fits
     # and the dimensions of the choice arrays
     "reward/fit": {"_FD_STEP", "_BOUNDS", "_RHO_GRID", "_EPSILON_GRID", "_SHAPES"},
@@ -51,6 +56,40 @@ ALLOWED_LITERALS = {
     # the chapter's scenario: how long after the window the late sessions start (two weeks)
     "selfmodel/cases": {"DEFAULT_DELAY_H"},
     "selfmodel/selfcheck": {"TOLERANCE"},  # marking: how close an answer must be
+    # numerics: the reward model's segment and window (occupancy below 1 %, at most a day),
+    # the grids of clearance and context at which a cohort's exposures are computed;
+    # MAX_T_END_H: the longest course (half a year, the self-model's limit)
+    "unified/levels": {"REWARD_SEGMENT_H", "REWARD_OCCUPANCY_END", "REWARD_WINDOW_MAX_H",
+                       "CL_NODES", "CONTEXT_NODES", "MAX_T_END_H"},
+    # the trial's schedule of visits (baseline, 4 h, days 1 and 3, weekly to week 8), and
+    # BLOCK: people per block of random draws (bookkeeping of the random streams)
+    "unified/cohort": {"VISITS_H"},
+    "unified/patients": {"BLOCK"},
+    # the calibration points themselves (murrough2013antidepressant, zarate2006randomized:
+    # values, t statistics, CIs, arm sizes, the 1.96 of a 95 % interval) and the published
+    # result kept as a check (CHECK_POINTS: A's adjusted difference and its CI), the visit
+    # they describe, the calibration cohort's size and seed, and the box the fit searches
+    # (BOUNDS, numerics); ARM_SIZES_A: the published arm sizes of trial A (47 and 25)
+    "unified/calibration": {"VISIT_H", "CALIBRATION_N", "CALIBRATION_SEED",
+                            "CALIBRATION_POINTS", "CHECK_POINTS", "BOUNDS", "ARM_SIZES_A"},
+    # the published results the model is held to, each with its key (kishimoto2016singledose,
+    # zarate2006randomized, han2016efficacy, ibrahim2012course, murrough2013rapid: values and
+    # 95 % intervals, or the tolerance each says it assumes); RATE_TOLERANCE: the assumed
+    # tolerance for a pooled rate without an interval (marking, like a self-check's);
+    # the validation arms' visits and the six-infusion schedule of murrough2013rapid
+    # (Monday-Wednesday-Friday for two weeks), schedules like VISITS_H; LOST_D: the d no
+    # longer significant in kishimoto2016singledose's 234 patients (1.96 x the SE of d for
+    # two arms of 117)
+    "unified/validation": {"VALIDATION_POINTS", "RATE_TOLERANCE", "VALIDATION_VISITS_H",
+                           "SIX_INFUSIONS", "LOST_D"},
+    "unified/selfcheck": {"TOLERANCE"},  # marking: how close an answer must be
+    # the changes of assumption that make each prediction fail (a sensitivity set to 0);
+    # SMALLEST_EFFECTS: the smallest effects that would matter (assumed, stated in the
+    # chapter, like a self-check's tolerance); _Z: z_0.975 + z_0.8, the normal quantiles of
+    # a two-sided 5 % test at 80 % power (mathematics)
+    "unified/predictions": {"PREDICTIONS", "SMALLEST_EFFECTS", "_Z"},
+    # the book's course arm: four infusions twice a week (84 h apart, wilkinson2017cognitive)
+    "unified/trials": {"_COURSE"},
 }
 
 
@@ -172,3 +211,8 @@ def test_planted_uncited_bibliography_entry_is_caught():
         "lonely2020entry"}
     assert provenance.cited_keys("see {cite:p}`a2020x, b2021y` and :cite:t:`c2022z`") == {
         "a2020x", "b2021y", "c2022z"}
+
+
+def test_planted_tuple_assignment_is_caught():
+    assert provenance.module_level_literals("A, B = 1.0, 2.0\n", set()) == [
+        "A, B (line 1): 1.0", "A, B (line 1): 2.0"]

@@ -101,7 +101,7 @@ CALIBRATION_POINTS = (
                      (2.01 - 0.91) / (2 * 1.959964), "1"),
 )
 
-#: Published results of the calibration trials that are not fitted: A's adjusted difference.
+#: Published results of the calibration trials that are not fitted (A's adjusted difference).
 CHECK_POINTS = (
     CalibrationPoint("A: difference, ketamine minus midazolam (adjusted)",
                      "murrough2013antidepressant", 7.95, (12.71 - 3.20) / (2 * 1.959964),

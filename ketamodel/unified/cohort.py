@@ -34,11 +34,11 @@ import numpy as np
 from .. import networks as nw
 from .. import pharmacology as ph
 from .. import selfmodel as sm
-from ..params import check_array, check_instance, check_integer, params_or_default
+from ..params import check_array, check_instance, check_integer, check_scalar, params_or_default
 from . import levels as ex
 from . import outcome as oc
 from .params import OutcomeParams, Scales
-from .patients import PatientTable, block_normals
+from .patients import PatientTable, _whole_numbers, block_normals
 
 #: Treatments an arm can give (the drug, an active placebo, an inert one).
 TREATMENTS = ("ketamine", "midazolam", "saline")
@@ -136,8 +136,9 @@ class CohortCourse:
     scales: Scales
 
     def at(self, visit_h: float) -> np.ndarray:
-        """Ratings at the visit ``visit_h``."""
-        hits = np.flatnonzero(np.isclose(self.visits_h, visit_h))
+        """Ratings at the visit ``visit_h`` (one of :attr:`visits_h`, h)."""
+        hits = np.flatnonzero(np.isclose(self.visits_h,
+                                         check_scalar("visit_h", visit_h, low=0.0)))
         if hits.size == 0:
             raise ValueError(f"visit_h must be one of the visits {tuple(self.visits_h)}, "
                              f"got {visit_h!r}")
@@ -159,7 +160,8 @@ class CohortCourse:
         Kaplan-Meier estimate. The restricted mean time kept
         (:attr:`ResponseKept.rmst_days`) is the area under the step curve.
         """
-        hits = np.flatnonzero(np.isclose(self.visits_h, from_visit_h))
+        hits = np.flatnonzero(np.isclose(self.visits_h, check_scalar("from_visit_h",
+                                                                     from_visit_h, low=0.0)))
         if hits.size == 0 or hits[0] == 0:
             raise ValueError(f"from_visit_h must be one of the visits after baseline "
                              f"{tuple(self.visits_h[1:])}, got {from_visit_h!r}")
@@ -203,24 +205,44 @@ class ResponseKept:
 
     @property
     def rmst_days(self) -> float:
-        """Restricted mean time the response is kept, days, up to the last visit (step curve)."""
+        """Restricted mean time the response is kept, days, up to the last visit (step curve).
+
+        NaN if nobody responded (and there is more than one visit).
+        """
+        if self.kept.shape[0] == 0:
+            return float(np.sum(self.share[:-1] * np.diff(self.t_h)) / 24.0)
         return rmst_days(self.t_h, self.share)
 
     def resampled_rmst_days(self, people: np.ndarray) -> float:
         """:attr:`rmst_days` among the responders of ``people`` (a bootstrap resample).
 
-        ``people`` are positions in the table; repeats are allowed.
+        ``people`` are positions in the table, whole numbers in [0, n) for a
+        table of n people; repeats are allowed. NaN if none of them responded.
         """
-        rows = (np.cumsum(self.responders) - 1)[np.asarray(people, dtype=int)]
-        rows = rows[self.responders[np.asarray(people, dtype=int)]]
+        idx = _whole_numbers("people", people, high=self.responders.size)
+        rows = (np.cumsum(self.responders) - 1)[idx]
+        rows = rows[self.responders[idx]]
         if rows.size == 0:
             return float("nan")
         return rmst_days(self.t_h, self.kept[rows].mean(axis=0))
 
 
 def rmst_days(t_h: np.ndarray, share: np.ndarray) -> float:
-    """Area under a step curve judged at visits (``share[k]`` holds until ``t_h[k + 1]``), days."""
-    return float(np.sum(np.asarray(share)[:-1] * np.diff(np.asarray(t_h))) / 24.0)
+    """Area under a step curve judged at visits (``share[k]`` holds until ``t_h[k + 1]``), days.
+
+    ``t_h`` (h, ≥ 0, never decreasing) and ``share`` (in [0, 1]) are 1-D, of
+    one length, at least 1.
+    """
+    t = check_array("t_h", t_h, low=0.0, ndim=1)
+    s = check_array("share", share, low=0.0, high=1.0, ndim=1)
+    if t.size < 1:
+        raise ValueError("t_h must hold at least one visit, got none")
+    if s.size != t.size:
+        raise ValueError(f"share must have one value per visit of t_h ({t.size}), got {s.size}")
+    if np.any(np.diff(t) < 0):
+        raise ValueError("t_h must never decrease (visits in order), got "
+                         f"{tuple(float(v) for v in t[:8])}")
+    return float(np.sum(s[:-1] * np.diff(t)) / 24.0)
 
 
 def _check_clearance(tb: PatientTable) -> None:
@@ -286,7 +308,7 @@ def simulate_cohort(table: PatientTable, arm: Arm, *, context: float | str = "ne
     sp = params_or_default("selfmodel_params", selfmodel_params, sm.SelfModelParams)
     sc = params_or_default("scales", scales, Scales)
     s = check_integer("seed", seed, low=0)
-    if relax not in sm.RELAX:
+    if not isinstance(relax, str) or relax not in sm.RELAX:
         raise ValueError(f"relax must be one of {sm.RELAX}, got {relax!r}")
     if not isinstance(noise, bool):
         raise ValueError(f"noise must be True or False, got {noise!r}")
@@ -361,7 +383,7 @@ def acute_state(table: PatientTable, doses: object, *, context: float | str = "n
     end = ex.check_t_end(t_end_h)
     sp = params_or_default("selfmodel_params", selfmodel_params, sm.SelfModelParams)
     sc = params_or_default("scales", scales, Scales)
-    if relax not in sm.RELAX:
+    if not isinstance(relax, str) or relax not in sm.RELAX:
         raise ValueError(f"relax must be one of {sm.RELAX}, got {relax!r}")
     _check_clearance(tb)
     ctx = np.clip(c0 + tb.context_offset, -1.0, 1.0)

@@ -42,6 +42,15 @@ from ..params import check_array, check_scalar, params_or_default
 from .params import OutcomeParams, Scales
 
 
+def _check_broadcast(name: str, a: np.ndarray, other: str, b: np.ndarray) -> None:
+    """Refuse ``a`` when it does not broadcast against ``b``, naming ``name``."""
+    try:
+        np.broadcast_shapes(a.shape, b.shape)
+    except ValueError:
+        raise ValueError(f"{name} must broadcast against {other} (shape {b.shape}), got shape "
+                         f"{a.shape}") from None
+
+
 def responsiveness(z: ArrayLike, sd: float) -> np.ndarray:
     r"""A person's responsiveness :math:`u = 2 / (1 + e^{-2\,\mathrm{sd}\,z})`, z standard normal.
 
@@ -49,10 +58,11 @@ def responsiveness(z: ArrayLike, sd: float) -> np.ndarray:
     near the middle: nobody is wholly deaf to a treatment, and nobody responds
     more than twice as strongly as the typical person (a bounded, logit-normal
     spread, *assumed*; the size of the spread is calibrated).
+
+    ``z`` is a number or an array of numbers in [-1000, 1000] (standard
+    normal draws); ``sd`` in [0, 3].
     """
-    zz = np.asarray(z, dtype=float)
-    if not np.all(np.isfinite(zz)):
-        raise ValueError("z must be finite")
+    zz = check_array("z", z, low=-1e3, high=1e3)
     s = check_scalar("sd", sd, low=0.0, high=3.0)
     return 2.0 * special.expit(2.0 * s * zz)
 
@@ -70,9 +80,9 @@ def nonspecific_relief(t_h: ArrayLike, level: ArrayLike, *, first_h: float = 0.0
     Parameters
     ----------
     t_h : array_like
-        Times, h.
+        Times, h, finite, in [-10⁶, 10⁶] (0 before ``first_h``).
     level : array_like
-        :math:`n` per person (broadcasts against ``t_h``), clipped to [0, 0.95].
+        :math:`n` per person (broadcasts against ``t_h``), ≥ 0 and finite, clipped at 0.95.
     first_h : float
         :math:`t_0`, start of the first treatment, h.
     onset_h : float
@@ -82,14 +92,16 @@ def nonspecific_relief(t_h: ArrayLike, level: ArrayLike, *, first_h: float = 0.0
     fade_h : float
         :math:`\tau_f`, h (``inf``: it never fades).
     """
-    t = np.asarray(t_h, dtype=float)
+    t = check_array("t_h", t_h, low=-1e6, high=1e6)
+    lv = check_array("level", level, low=0.0)
+    _check_broadcast("level", lv, "t_h", t)
     t0 = check_scalar("first_h", first_h, low=0.0, high=1e6)
     t1 = t0 if last_h is None else check_scalar("last_h", last_h, low=t0, high=1e6)
     tau = check_scalar("onset_h", onset_h, low=1e-9, high=1e6)
     tau_f = float(fade_h)
     if not tau_f > 0:
         raise ValueError(f"fade_h must be > 0 (inf: no fading), got {fade_h!r}")
-    n = np.clip(np.asarray(level, dtype=float), 0.0, 0.95)
+    n = np.clip(lv, 0.0, 0.95)
     build = np.where(t > t0, -np.expm1(-np.clip(t - t0, 0.0, None) / tau), 0.0)
     return n * build * np.exp(-np.clip(t - t1, 0.0, None) / tau_f)
 
@@ -119,21 +131,35 @@ def madrs(baseline: ArrayLike, nonspecific: ArrayLike, acute: ArrayLike,
 
 
 def rate(expected: ArrayLike, z: ArrayLike, visit_sd: float) -> np.ndarray:
-    """A rating: the expected score plus ``visit_sd`` times z, rounded, in [0, 60]."""
-    e = np.asarray(expected, dtype=float)
-    return np.clip(np.rint(e + visit_sd * np.asarray(z, dtype=float)), 0.0, 60.0)
+    """A rating: the expected score plus ``visit_sd`` times z, rounded, in [0, 60].
+
+    ``expected`` (points) is finite, in [-1000, 1000] (it is clipped to the
+    scale after the noise); ``z`` finite, in [-1000, 1000], broadcasting
+    against it; ``visit_sd`` ≥ 0, points.
+    """
+    e = check_array("expected", expected, low=-1e3, high=1e3)
+    zz = check_array("z", z, low=-1e3, high=1e3)
+    _check_broadcast("z", zz, "expected", e)
+    sd = check_scalar("visit_sd", visit_sd, low=0.0)
+    return np.clip(np.rint(e + sd * zz), 0.0, 60.0)
 
 
 def responded(baseline: ArrayLike, score: ArrayLike, scales: Scales | None = None) -> np.ndarray:
-    """Response: a fall of at least ``response_fall`` (50 %) from baseline."""
+    """Response: a fall of at least ``response_fall`` (50 %) from baseline.
+
+    ``baseline`` and ``score`` are ratings in [0, ``madrs_max``] (60) that broadcast.
+    """
     sc = params_or_default("scales", scales, Scales)
-    return np.asarray(score) <= (1.0 - sc.response_fall) * np.asarray(baseline)
+    b = check_array("baseline", baseline, low=0.0, high=sc.madrs_max)
+    x = check_array("score", score, low=0.0, high=sc.madrs_max)
+    _check_broadcast("score", x, "baseline", b)
+    return x <= (1.0 - sc.response_fall) * b
 
 
 def remitted(score: ArrayLike, scales: Scales | None = None) -> np.ndarray:
-    """Remission: MADRS at or below ``remission_madrs`` (10)."""
+    """Remission: MADRS at or below ``remission_madrs`` (10); ``score`` in [0, ``madrs_max``]."""
     sc = params_or_default("scales", scales, Scales)
-    return np.asarray(score) <= sc.remission_madrs
+    return check_array("score", score, low=0.0, high=sc.madrs_max) <= sc.remission_madrs
 
 
 def cadss(dissociation: ArrayLike, scales: Scales | None = None) -> np.ndarray:

@@ -54,9 +54,37 @@ class PatientTable:
         return int(self.patient_id.size)
 
     def take(self, index: Sequence[int] | np.ndarray) -> PatientTable:
-        """The rows ``index`` (positions, not ids)."""
-        idx = np.asarray(index, dtype=int)
+        """The rows ``index`` (positions, not ids: whole numbers in [0, len); repeats allowed)."""
+        idx = _whole_numbers("index", index, high=len(self))
         return PatientTable(**{f.name: getattr(self, f.name)[idx] for f in fields(self)})
+
+
+def _whole_numbers(name: str, values: object, *, high: int | None = None) -> np.ndarray:
+    """``values`` as a 1-D integer array of whole numbers in [0, ``high``), or ValueError.
+
+    For positions in a table (``high`` its length) and for ids (no upper
+    bound). Booleans (a mask is not a list of positions), floats (even
+    ``2.0``), strings and other objects are refused with a message naming
+    ``name``; an empty sequence gives an empty array.
+    """
+    rng = f"[0, {high})" if high is not None else "[0, inf)"
+    what = f"{name} must be a 1-D sequence of whole numbers in {rng}"
+    if isinstance(values, str | bytes):
+        raise ValueError(f"{what}, got a string {values[:40]!r}")
+    try:
+        raw = np.asarray(values)
+    except (TypeError, ValueError):                     # ragged nested sequences
+        raise ValueError(f"{what}, got a ragged or unreadable sequence") from None
+    if raw.ndim != 1:
+        raise ValueError(f"{what}, got shape {raw.shape}")
+    if raw.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    if raw.dtype.kind not in "iu":
+        raise ValueError(f"{what}, got values of dtype {raw.dtype}: {str(raw[:5])[:60]}")
+    largest = np.iinfo(np.int64).max if high is None else high - 1
+    if raw.min() < 0 or raw.max() > largest:
+        raise ValueError(f"{what}, got values from {raw.min()} to {raw.max()}")
+    return raw.astype(np.int64)
 
 
 def _lognormal(z: np.ndarray, cv: float) -> np.ndarray:
@@ -75,13 +103,19 @@ def block_normals(seed: int, stream: int, ids: np.ndarray, size: int) -> np.ndar
     ``numpy.random.default_rng((seed, stream, b))``. Any subset of people gets
     the draws it would get in any larger table, which is what makes a
     cohort split into partitions give identical results.
+
+    ``seed``, ``stream`` and ``size`` are whole numbers ≥ 0; ``ids`` a 1-D
+    sequence of whole numbers ≥ 0.
     """
-    ids = np.asarray(ids, dtype=np.int64)
+    s = check_integer("seed", seed, low=0)
+    st = check_integer("stream", stream, low=0)
+    ids = _whole_numbers("ids", ids)
+    size = check_integer("size", size, low=0)
     out = np.empty((ids.size, size))
     blocks = ids // BLOCK
     for blk in np.unique(blocks):
         rows = blocks == blk
-        z = np.random.default_rng((seed, stream, int(blk))).standard_normal((BLOCK, size))
+        z = np.random.default_rng((s, st, int(blk))).standard_normal((BLOCK, size))
         out[rows] = z[ids[rows] % BLOCK]
     return out
 

@@ -62,7 +62,20 @@ def phenomenology_map(doses_mg_per_kg: Sequence[float] = (0.1, 0.2, 0.3, 0.433, 
     doses = check_array("doses_mg_per_kg", doses_mg_per_kg, low=1e-6, high=5.0, ndim=1)
     if doses.size < 1:
         raise ValueError("doses_mg_per_kg must hold at least one dose")
-    ctx = tuple(float(nw.context_value(c)) for c in contexts)
+    if isinstance(contexts, str | bytes) or not isinstance(contexts, Sequence | np.ndarray):
+        raise ValueError(f"contexts must be a sequence (a list or a tuple) of settings, got "
+                         f"{contexts!r:.80}")
+    if isinstance(contexts, np.ndarray) and contexts.ndim != 1:
+        raise ValueError(f"contexts must be a sequence of settings, got an array of shape "
+                         f"{contexts.shape}")
+    values: list[float] = []
+    for c in contexts:
+        try:
+            values.append(float(nw.context_value(c)))
+        except ValueError as error:
+            raise ValueError(f"contexts must hold settings (names of CONTEXTS or numbers in "
+                             f"[-1, 1]): {error}") from None
+    ctx = tuple(values)
     if not ctx:
         raise ValueError("contexts must hold at least one setting")
     table = patient_table(check_integer("n", n, low=1, high=10_000), seed)

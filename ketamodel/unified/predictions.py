@@ -86,8 +86,8 @@ class Prediction:
         return bool(self.holds and self.value >= self.smallest_effect)
 
 
-#: The smallest effects that would matter, assumed: a correlation of 0.1, 1 CADSS point between
-#: neighbouring doses, 2 MADRS points, 3 days of response.
+#: The smallest effects that would matter, assumed (a correlation of 0.1, 1 CADSS point between
+#: neighbouring doses, 2 MADRS points, 3 days of response).
 SMALLEST_EFFECTS = {"ego dissolution and improvement": 0.1, "dissociation and dose": 1.0,
                     "psychotherapy in the window": 2.0, "relapse after a course": 3.0}
 
@@ -407,8 +407,13 @@ FAILING_TEXT = {
 
 
 def run_prediction(name: str, *, failing: bool = False, **kwargs: object) -> Prediction:
-    """Run one of :data:`PREDICTIONS`, as the book states it or with its assumption changed."""
+    """Run one of :data:`PREDICTIONS`, as the book states it or with its assumption changed.
+
+    ``failing`` is True or False (True: with the change of :data:`FAILING`).
+    """
     if not isinstance(name, str) or name not in PREDICTIONS:
         raise ValueError(f"name must be one of {tuple(PREDICTIONS)}, got {name!r}")
+    if not isinstance(failing, bool):
+        raise ValueError(f"failing must be True or False, got {failing!r}")
     fn, change = PREDICTIONS[name]
     return fn(**({**change, **kwargs} if failing else kwargs))

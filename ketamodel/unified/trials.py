@@ -29,7 +29,7 @@ from scipy import stats
 from .. import networks as nw
 from .. import pharmacology as ph
 from .. import selfmodel as sm
-from ..params import check_instance, check_integer, check_scalar
+from ..params import check_instance, check_integer, check_scalar, params_or_default
 from .cohort import VISITS_H, Arm, CohortCourse, simulate_cohort
 from .params import CohortParams
 from .patients import patient_table
@@ -53,8 +53,24 @@ ARMS = {
 def arm(name: str) -> Arm:
     """One of :data:`ARMS` by name."""
     if not isinstance(name, str) or name not in ARMS:
-        raise ValueError(f"arm must be one of {tuple(ARMS)}, got {name!r}")
+        raise ValueError(f"name must be one of {tuple(ARMS)}, got {name!r}")
     return ARMS[name]
+
+
+def _sequence(name: str, values: object, what: str) -> list:
+    """``values`` as a list when it is a sequence (a list, a tuple, a 1-D array), else ValueError.
+
+    A string (which would split into letters), a mapping, a set or a number is refused.
+    """
+    if isinstance(values, np.ndarray):
+        if values.ndim != 1:
+            raise ValueError(f"{name} must be a sequence of {what}, got an array of shape "
+                             f"{values.shape}")
+        return list(values)
+    if isinstance(values, str | bytes) or not isinstance(values, Sequence):
+        raise ValueError(f"{name} must be a sequence (a list or a tuple) of {what}, got "
+                         f"{values!r:.80}")
+    return list(values)
 
 
 @dataclass(frozen=True)
@@ -84,15 +100,24 @@ def virtual_trial(arms: Sequence[Arm | str], n: int, *, ratio: Sequence[int] | N
     n : int
         Patients in all, ≥ 2 per arm.
     ratio : sequence of int, optional
-        Allocation ratio (e.g. ``(2, 1)`` as in :cite:p:`murrough2013antidepressant`);
-        equal by default. Patients are allocated by a random permutation.
+        Allocation ratio, one whole number in [1, 100] per arm (e.g. ``(2, 1)`` as in
+        :cite:p:`murrough2013antidepressant`); equal by default. Patients are
+        allocated by a random permutation.
     seed : int
         For the cohort, the allocation and every draw.
     context, t_end_h, visits_h, **kwargs
         As for :func:`~ketamodel.unified.cohort.simulate_cohort`.
     cohort : CohortParams, optional
     """
-    arm_list = [arm(a) if isinstance(a, str) else check_instance("arms", a, Arm) for a in arms]
+    what = f"Arm objects or names of ARMS {tuple(ARMS)}"
+    arm_list = []
+    for a in _sequence("arms", arms, what):
+        if isinstance(a, str) and a in ARMS:
+            arm_list.append(ARMS[a])
+        elif isinstance(a, Arm):
+            arm_list.append(a)
+        else:
+            raise ValueError(f"arms must hold {what}, got {a!r:.80}")
     if len(arm_list) < 2:
         raise ValueError(f"arms must hold at least two arms, got {len(arm_list)}")
     if len({a.name for a in arm_list}) != len(arm_list):
@@ -100,12 +125,13 @@ def virtual_trial(arms: Sequence[Arm | str], n: int, *, ratio: Sequence[int] | N
     total = check_integer("n", n, low=2 * len(arm_list), high=1_000_000)
     s = check_integer("seed", seed, low=0)
     weights = [1] * len(arm_list) if ratio is None else [
-        check_integer("ratio", r, low=1, high=100) for r in ratio]
+        check_integer("ratio", r, low=1, high=100)
+        for r in _sequence("ratio", ratio, "whole numbers in [1, 100], one per arm")]
     if len(weights) != len(arm_list):
         raise ValueError(f"ratio must have one entry per arm ({len(arm_list)}), got "
                          f"{len(weights)}")
     nw.context_value(context)
-    table = patient_table(total, s, params=cohort)
+    table = patient_table(total, s, params=params_or_default("cohort", cohort, CohortParams))
     counts = np.floor(total * np.asarray(weights) / sum(weights)).astype(int)
     counts[: total - counts.sum()] += 1
     if counts.min() < 2:

@@ -48,7 +48,7 @@ from .trials import ARMS
 RATE_TOLERANCE = 0.10
 
 #: A d no longer significant in a meta-analysis of 234 patients (1.96 x the SE of d for two arms
-#: of 117): "lost" below it.
+#: of 117), below which an effect counts as lost.
 LOST_D = 1.959964 * float(np.sqrt(2.0 / 117.0))
 
 #: Visits of the validation arms in hours (baseline, 24 h, 48 h, 72 h, days 7, 11, 14, 21 and 28).
@@ -116,10 +116,10 @@ VALIDATION_POINTS = (
     _rate("responders to one infusion not relapsed at 4 weeks", "ibrahim2012course", 0.27),
     ValidationPoint("mean days to relapse after one infusion (responders, 4 weeks)",
                     "ibrahim2012course", 13.2, 13.2 - 1.959964 * 2.2, 13.2 + 1.959964 * 2.2,
-                    "days", "95 % (SE 2.2)"),
+                    "days", "95 %, SE 2.2"),
     ValidationPoint("median days to relapse after six infusions (responders)",
                     "murrough2013rapid", 18.0, 18.0 - 7.0, 18.0 + 7.0, "days",
-                    "assumed ±7 days (no interval in the abstract)"),
+                    "assumed ±7 days, none published"),
 )
 
 
@@ -174,6 +174,8 @@ def _median_kept_days(c: CohortCourse, first_h: float) -> float:
 def _mean_kept_days(c: CohortCourse, first_h: float, horizon_h: float) -> float:
     """Mean days responders keep their response, from the infusion, up to ``horizon_h``."""
     kept = c.response_kept(first_h)
+    if kept.n_responders == 0:
+        return float("nan")
     ok = kept.t_h <= horizon_h - first_h + 1e-9
     return rmst_days(np.append(kept.t_h[ok], horizon_h - first_h), np.append(kept.share[ok], 0.0)
                      ) + first_h / 24.0
