@@ -55,9 +55,10 @@ def responsiveness(z: ArrayLike, sd: float) -> np.ndarray:
     r"""A person's responsiveness :math:`u = 2 / (1 + e^{-2\,\mathrm{sd}\,z})`, z standard normal.
 
     Median and mean 1, bounded in (0, 2), and :math:`\approx 1 + \mathrm{sd}\,z`
-    near the middle: nobody is wholly deaf to a treatment, and nobody responds
-    more than twice as strongly as the typical person (a bounded, logit-normal
-    spread, *assumed*; the size of the spread is calibrated).
+    near the middle: nobody responds more than twice as strongly as the
+    median person (a bounded, logit-normal spread, *assumed*; the size of the
+    spread is calibrated). At the calibrated spread (2) the distribution is
+    U-shaped: about a quarter of people hardly respond (:math:`u < 0.1`).
 
     ``z`` is a number or an array of numbers in [-1000, 1000] (standard
     normal draws); ``sd`` in [0, 3].

@@ -1,25 +1,28 @@
 r"""The seed paper's predictions, made testable in the virtual cohort, each with what it rests on.
 
 Each function runs the cohort and returns a :class:`Prediction`: the
-statistic a trial could measure, its 95 % interval, whether the prediction
-holds (the interval excludes "no effect" in the predicted direction), and
-the assumption it rests on. Every function takes the arguments that change
-that assumption, and :data:`FAILING` names the change under which the
-prediction should fail, so that a reader can see it fail.
+statistic a trial could measure, a Monte-Carlo 95 % interval of the model's
+effect (the arms are the same people with the same noise, so it says how
+precisely the cohort pins the effect, not what a trial would find), whether
+the model's effect is on the predicted side, the people per arm a parallel
+trial would need to see it, whether it reaches a smallest effect that would
+matter, and the assumption it rests on. Every function takes the arguments
+that change that assumption, and :data:`FAILING` names the change under
+which the prediction should fail, so that a reader can see it fail.
 
 1. :func:`ego_and_improvement` — ego dissolution goes with larger and longer
    improvement (:cite:p:`marguilho2023unified`; its primary source was not
-   identified). Measured as the partial rank correlation of the peak
-   ego-dissolution score with the revision of the narrative self-belief at
-   day 7 and day 28 (expected, without the noise of the inputs), given the
-   person's exposure (occupancy over time), so
-   that a common cause — more drug, more of everything — does not count; the
-   same correlation with the fall in MADRS ratings, which a trial would see,
-   is reported beside it.
+   identified). Measured, as a trial would, as the partial rank correlation
+   of the peak ego-dissolution score with the fall in MADRS ratings at
+   day 28, given the person's exposure (occupancy over time), so that a
+   common cause (more drug, more of everything) does not count; the same
+   correlation with the expected revision of the self-belief, the
+   mechanism, is reported beside it.
 2. :func:`dissociation_and_dose` — dissociation rises with dose.
 3. :func:`therapy_in_window` — psychotherapy inside the plasticity window
-   lengthens benefit: sessions from 12 h against the same sessions from day 14.
-4. :func:`relapse_after_course` — relapse comes later after a course than
+   adds more than the same sessions after it, judged at the same time after
+   the first session (a difference in differences).
+4. :func:`relapse_after_course` — response lasts longer after a course than
    after a single infusion, counted from the last infusion.
 """
 
@@ -377,6 +380,7 @@ def relapse_after_course(n: int = 500, seed: int = 0, *, ablate_spine_formation:
             "single rmst days": single, "course rmst days": course,
             "responders single": kept["ketamine"].n_responders,
             "responders course": kept["ketamine course"].n_responders,
+            # counted from each arm's first visit after its last infusion, over everyone
             "itt days in response single": itt["ketamine"],
             "itt days in response course": itt["ketamine course"],
             "single kept": kept["ketamine"], "course kept": kept["ketamine course"]}))
