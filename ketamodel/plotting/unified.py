@@ -249,7 +249,7 @@ def calibration_fit(fit: un.CalibrationFit) -> Figure:
     with style():
         fig, axes = new_figure(1, 2, figsize=(10.0, 3.6))
         for ax, unit, title, xl in (
-                (axes[0], "MADRS points", "A. Falls and differences at 24 h",
+                (axes[0], "MADRS points", "A. Falls at 24 h",
                  "MADRS fall (points)"),
                 (axes[1], None, "B. Response rates and effect size at 24 h",
                  "share responding (1), or Cohen's d (1)")):
