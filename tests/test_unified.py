@@ -944,3 +944,14 @@ def test_the_therapy_of_the_standard_arms_is_the_chapters_default():
     # The predictions' and the arms' therapy is Chapter 5's default (sessions from 12 h).
     assert uf.ARMS["ketamine + therapy"].therapy == sm.Therapy()
     assert uf.ARMS["ketamine course"].doses == tuple(ph.repeated_infusions(4, 84.0))
+
+
+def test_the_scale_range_bounds_scores_and_ratings():
+    # a 50-point scale: scores and ratings stop at 50, baselines above it are refused
+    short = uf.Scales(madrs_max=50.0)
+    assert uf.madrs(50.0, 0.0, 0.0, -1.0, scales=short) == 50.0
+    assert uf.madrs(50.0, 0.0, 0.0, -1.0) == 60.0  # 50 x 1.4, clipped to 60
+    assert uf.rate(49.0, 3.0, 2.0, scales=short) == 50.0
+    assert uf.rate(49.0, 3.0, 2.0) == 55.0
+    with pytest.raises(ValueError, match="baseline"):
+        uf.madrs(55.0, 0.0, 0.0, 0.0, scales=short)

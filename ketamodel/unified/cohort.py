@@ -336,8 +336,8 @@ def simulate_cohort(table: PatientTable, arm: Arm, *, context: float | str = "ne
                                   fade_h=op.placebo_fade_h)
     expected = oc.madrs(tb.baseline_madrs[:, None], n_rel,
                         op.acute_gain * u[:, None] * acute_action,
-                        course.belief_revision, op)
-    ratings = _ratings(tb, expected, t_h, visits, op, s, noise)
+                        course.belief_revision, op, sc)
+    ratings = _ratings(tb, expected, t_h, visits, op, s, noise, sc)
     return CohortCourse(
         arm=a, table=tb, t_h=t_h, madrs_expected=expected, visits_h=visits, madrs=ratings,
         acute_action=acute_action, belief_revision=course.belief_revision,
@@ -397,13 +397,13 @@ def acute_state(table: PatientTable, doses: object, *, context: float | str = "n
 
 
 def _ratings(tb: PatientTable, expected: np.ndarray, t_h: np.ndarray, visits: np.ndarray,
-             op: OutcomeParams, seed: int, noise: bool) -> np.ndarray:
+             op: OutcomeParams, seed: int, noise: bool, sc: Scales) -> np.ndarray:
     at = np.concatenate([tb.baseline_madrs[:, None],
                          expected[:, np.clip(np.rint(visits[1:]).astype(int) - 1, 0,
                                              t_h.size - 1)]], axis=1)
     if not noise:
-        return oc.rate(at, 0.0, op.visit_sd)
-    return oc.rate(at, block_normals(seed, 2, tb.patient_id, visits.size), op.visit_sd)
+        return oc.rate(at, 0.0, op.visit_sd, sc)
+    return oc.rate(at, block_normals(seed, 2, tb.patient_id, visits.size), op.visit_sd, sc)
 
 
 def _drug_courses(tb: PatientTable, doses: tuple[ph.Dose, ...], end: float, ctx: np.ndarray,

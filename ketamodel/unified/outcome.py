@@ -108,13 +108,14 @@ def nonspecific_relief(t_h: ArrayLike, level: ArrayLike, *, first_h: float = 0.0
 
 
 def madrs(baseline: ArrayLike, nonspecific: ArrayLike, acute: ArrayLike,
-          self_revision: ArrayLike, params: OutcomeParams | None = None) -> np.ndarray:
-    r"""Expected MADRS from the three reliefs (see the module); in [0, 60].
+          self_revision: ArrayLike, params: OutcomeParams | None = None,
+          scales: Scales | None = None) -> np.ndarray:
+    r"""Expected MADRS from the three reliefs (see the module); in [0, ``madrs_max``] (60).
 
     Parameters
     ----------
     baseline : array_like
-        :math:`B`, points, in [0, 60].
+        :math:`B`, points, in [0, ``madrs_max``].
     nonspecific : array_like
         :math:`n(t)`, 0-0.95 (:func:`nonspecific_relief`).
     acute : array_like
@@ -122,17 +123,20 @@ def madrs(baseline: ArrayLike, nonspecific: ArrayLike, acute: ArrayLike,
     self_revision : array_like
         :math:`s(t)`, clipped to [-1, 1] (a belief worse than at the start raises severity).
     params : OutcomeParams, optional
+    scales : Scales, optional
     """
     p = params_or_default("params", params, OutcomeParams)
-    b = check_array("baseline", baseline, low=0.0, high=60.0)
+    top = params_or_default("scales", scales, Scales).madrs_max
+    b = check_array("baseline", baseline, low=0.0, high=top)
     n = check_array("nonspecific", nonspecific, low=0.0, high=0.95)
     a = np.minimum(check_array("acute", acute, low=0.0, high=1e3), 1.0)
     s = np.clip(check_array("self_revision", self_revision, low=-1e3, high=1e3), -1.0, 1.0)
-    return np.clip(b * (1.0 - n) * (1.0 - a) * (1.0 - p.self_share * s), 0.0, 60.0)
+    return np.clip(b * (1.0 - n) * (1.0 - a) * (1.0 - p.self_share * s), 0.0, top)
 
 
-def rate(expected: ArrayLike, z: ArrayLike, visit_sd: float) -> np.ndarray:
-    """A rating: the expected score plus ``visit_sd`` times z, rounded, in [0, 60].
+def rate(expected: ArrayLike, z: ArrayLike, visit_sd: float,
+         scales: Scales | None = None) -> np.ndarray:
+    """A rating: the expected score plus ``visit_sd`` times z, rounded, in [0, ``madrs_max``].
 
     ``expected`` (points) is finite, in [-1000, 1000] (it is clipped to the
     scale after the noise); ``z`` finite, in [-1000, 1000], broadcasting
@@ -142,7 +146,8 @@ def rate(expected: ArrayLike, z: ArrayLike, visit_sd: float) -> np.ndarray:
     zz = check_array("z", z, low=-1e3, high=1e3)
     _check_broadcast("z", zz, "expected", e)
     sd = check_scalar("visit_sd", visit_sd, low=0.0)
-    return np.clip(np.rint(e + sd * zz), 0.0, 60.0)
+    top = params_or_default("scales", scales, Scales).madrs_max
+    return np.clip(np.rint(e + sd * zz), 0.0, top)
 
 
 def responded(baseline: ArrayLike, score: ArrayLike, scales: Scales | None = None) -> np.ndarray:

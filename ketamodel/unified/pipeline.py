@@ -161,7 +161,7 @@ def simulate(doses: object, t_end_h: float = sm.EIGHT_WEEKS_H, *,
         else np.zeros_like(e.t_h)
     span = sp.support_evidence - sp.belief_start
     belief = (course.biographical_self - sp.belief_start) / span
-    madrs = oc.madrs(pr.baseline_madrs, n, acute, belief, op)
+    madrs = oc.madrs(pr.baseline_madrs, n, acute, belief, op, sc)
     return UnifiedCourse(
         t_h=e.t_h, exposure=e, self_model=course, nonspecific=n, acute=acute, madrs=madrs,
         cadss=oc.cadss(np.clip(course.dissociation, 0.0, 1.0), sc),
