@@ -21,6 +21,10 @@ KEYS = provenance.bib_keys(BIB)
 
 # Module-level numeric constants that are allowed, each with its reason.
 ALLOWED_LITERALS = {
+    # build tooling, not model quantities: print workers, a page timeout, margins, header bands
+    "sphinx_pdf": {"JOBS", "PAGE_TIMEOUT_S", "MARGIN", "_BAND", "_HEADER", "_FOOTER", "_READY"},
+    # the quiz directive's limits on the number of options per question
+    "sphinx_quiz": {"MIN_OPTIONS", "MAX_OPTIONS"},
     "units": {
         "KETAMINE_G_PER_MOL",       # physical constant: molar mass of C13H16ClNO
         "KETAMINE_HCL_G_PER_MOL",   # physical constant: molar mass of the HCl salt
@@ -42,6 +46,7 @@ ALLOWED_LITERALS = {
     # and the dimensions of the choice arrays
     "reward/fit": {"_FD_STEP", "_BOUNDS", "_RHO_GRID", "_EPSILON_GRID", "_SHAPES"},
     "reward/selfcheck": {"TOLERANCE"},  # marking: how close an answer must be
+    "pharmacology/selfcheck": {"TOLERANCE"},  # marking: how close an answer must be
     # atlas facts: parcels per network and hemisphere of the Schaefer label files
     # (schaefer2018local; checked against facts.md in tests/test_networks.py)
     "networks/parcellation": {"COUNTS"},

@@ -51,6 +51,7 @@ from .receptor import (
     occupancy_under,
 )
 from .reference import ReferenceLevels
+from .selfcheck import check_occupancy
 from .trapping import (
     TRAP_STATES,
     TrappingParams,
@@ -64,7 +65,8 @@ from .trapping import (
 __all__ = [
     "ROUTES", "TRAP_STATES", "Dose", "DominoPKParams", "MgBlockParams", "PKParams", "PKResult",
     "ReceptorParams", "ReferenceLevels", "TrappingParams", "TrappingResult",
-    "anaesthetic_bolus", "conc_for_occupancy", "dose_tuple", "mg_unblocked_fraction", "occupancy",
+    "anaesthetic_bolus", "check_occupancy", "conc_for_occupancy", "dose_tuple",
+    "mg_unblocked_fraction", "occupancy",
     "occupancy_under",
     "repeated_infusions", "simulate", "simulate_trapping", "simulate_trapping_course",
     "standard_infusion",
