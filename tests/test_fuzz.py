@@ -514,6 +514,9 @@ VALID: dict[str, Entry] = {
     "unified.validate": Entry(dict(n=20, seed=0)),
     "unified.Validation.row": Entry(dict(name=uf.VALIDATION_POINTS[0].name),
                                     of=lambda: _U_VALIDATION),
+    # pharmacology: Chapter 1's self-checking exercise
+    "pharmacology.check_occupancy": Entry(dict(conc_ng_per_mL=150.0, answer=0.56),
+                                          signed=frozenset({"answer"})),
     # unified: the chapter's exercise
     "unified.check_odds_ratio": Entry(dict(treated=0.64, control=0.28, answer=4.57),
                                       signed=frozenset({"answer"})),
