@@ -12,13 +12,10 @@ environment variable ``KETAMODEL_QUIZ_HTML`` when it is set.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import io
 import json
 import os
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -27,6 +24,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+from ketamodel.sphinx_pdf import CHROMIUM, CHROMIUM_ARGS, serve
 from ketamodel.sphinx_quiz import QUIZ_CSS, QUIZ_JS, check_questions
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -250,19 +248,6 @@ def test_self_check_cells_have_unique_ids() -> None:
 
 # --- (c) a quiz in the browser, offline -----------------------------------------------------
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--proxy-server=http://127.0.0.1:9",       # nothing leaves the machine, even unrouted
-]
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def quiz_html(request: pytest.FixtureRequest) -> Path:
     """The built HTML: ``$KETAMODEL_QUIZ_HTML`` if set, else the book's own build."""
@@ -272,15 +257,8 @@ def quiz_html(request: pytest.FixtureRequest) -> Path:
 
 @pytest.fixture(scope="module")
 def served(quiz_html: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(quiz_html))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(timeout=5)
+    with serve(quiz_html) as base:
+        yield base
 
 
 def _is_loopback(url: str) -> bool:
