@@ -13,10 +13,13 @@ One module per level of the unified model of the book:
   psychotherapy and plasticity revise a negative self-model
 - :mod:`ketamodel.unified` — every level composed: dose and context → experience and
   MADRS over weeks; a virtual cohort and virtual trials
+- :mod:`ketamodel.robustness` — every headline claim as a margin over the plausible
+  parameter space; Morris screening and Sobol indices (SALib)
 
 Support modules: :mod:`ketamodel.params` (parameters with units and sources),
 :mod:`ketamodel.provenance` (the table of every parameter),
-:mod:`ketamodel.units`, :mod:`ketamodel.plotting`, :mod:`ketamodel.widgets`.
+:mod:`ketamodel.units`, :mod:`ketamodel.plotting`, :mod:`ketamodel.widgets`,
+:mod:`ketamodel.sweep` (sweeps over partitions, serially or on a Dask cluster).
 """
 
 from . import (
@@ -28,7 +31,9 @@ from . import (
     plotting,
     provenance,
     reward,
+    robustness,
     selfmodel,
+    sweep,
     unified,
     units,
     widgets,
@@ -36,6 +41,6 @@ from . import (
 
 __all__ = [
     "circuits", "networks", "params", "pharmacology", "plasticity", "plotting", "provenance",
-    "reward", "selfmodel", "unified", "units", "widgets",
+    "reward", "robustness", "selfmodel", "sweep", "unified", "units", "widgets",
 ]
 __version__ = "0.1.0"

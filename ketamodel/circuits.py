@@ -61,12 +61,18 @@ class CircuitParams:
     drive_i: float = param(1.6, "1", "assumed: external drive to I")
     nmda_share_e: float = param(
         0.75, "1", "assumed: share of pyramidal excitatory drive carried by NMDA receptors; "
-        "no measured value", high=1.0, low_open=False)
+        "no measured value", high=1.0, low_open=False,
+        spread=(0.5, 1.0),
+        spread_why="no measured value: anywhere from half to all of the pyramidal cells' "
+        "excitatory drive")
     nmda_share_i: float = param(
         0.95, "1", "assumed: interneurons rely more on NMDA drive, as parvalbumin cells "
         "do at thalamic inputs (lewis2022pathway); contradicted for fast-spiking cells' "
         "local input by rotaru2011glutamate; the number is not measured", high=1.0,
-        low_open=False)
+        low_open=False,
+        spread=(0.5, 1.0),
+        spread_why="contradicted for fast-spiking cells at cortical inputs, so anywhere from half "
+        "to all")
     gain: float = param(4.0, "1", "assumed: slope of the sigmoid")
     threshold: float = param(1.5, "1", "assumed: input at half-maximal activity", low=-10.0)
     max_rate_e_Hz: float = param(40.0, "Hz", "assumed: order of the maximal sustained rate "

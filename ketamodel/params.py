@@ -25,8 +25,15 @@ ASSUMED_PREFIX = "assumed:"
 
 
 def param(value: float, unit: str, source: str, *, low: float = 0.0,
-          high: float = math.inf, low_open: bool = True, high_open: bool = False) -> Any:
+          high: float = math.inf, low_open: bool = True, high_open: bool = False,
+          spread: tuple[float, float] | None = None, spread_why: str = "") -> Any:
     """Declare a dataclass field that carries its unit, its source and its valid range.
+
+    ``spread`` is the range over which the robustness analysis
+    (:mod:`ketamodel.robustness`) varies the value, with ``spread_why`` saying
+    why. Without one, an *assumed* value is varied by a factor of two either
+    way (log-uniformly, inside its valid range) and a sourced value is held
+    at its source's number (:func:`ketamodel.robustness.space.factor_of`).
 
     Parameters
     ----------
@@ -42,16 +49,36 @@ def param(value: float, unit: str, source: str, *, low: float = 0.0,
         The accepted range, checked by :func:`check_params`.
     low_open, high_open : bool
         Whether the bounds themselves are excluded.
+    spread : (float, float), optional
+        Lowest and highest plausible value, varied uniformly; it must hold
+        ``value`` and lie inside the valid range.
+    spread_why : str
+        Why that range (required with ``spread``).
 
     Returns
     -------
     dataclasses.Field
         A field with ``default=value`` and metadata ``unit``, ``source``,
-        ``low``, ``high``, ``low_open``, ``high_open``.
+        ``low``, ``high``, ``low_open``, ``high_open``, ``spread``, ``spread_why``.
+
+    Raises
+    ------
+    ValueError
+        When ``spread`` is not two increasing numbers or comes without ``spread_why``.
     """
+    if spread is not None:
+        if (not isinstance(spread, tuple) or len(spread) != 2
+                or not all(isinstance(v, int | float) and not isinstance(v, bool)
+                           for v in spread) or not spread[0] < spread[1]):
+            raise ValueError(f"spread must be two increasing numbers (low, high), got "
+                             f"{_short_repr(spread)}")
+        if not spread_why.strip():
+            raise ValueError("spread_why must say why the spread was chosen")
     return field(default=value, metadata={
         "unit": unit, "source": source, "low": low, "high": high,
         "low_open": low_open, "high_open": high_open,
+        "spread": None if spread is None else (float(spread[0]), float(spread[1])),
+        "spread_why": spread_why.strip(),
     })
 
 

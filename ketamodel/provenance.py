@@ -134,9 +134,14 @@ def _escape(text: str) -> str:
 def table_markdown(module: str, rows: list[ParameterRow] | None = None) -> str:
     """MyST Markdown tables of one module's parameters, one per class, citing with ``{cite:p}``.
 
-    Assumed values are marked with a bold **assumed** and the reason.
+    Assumed values are marked with a bold **assumed** and the reason; the last
+    column says over what range the robustness appendix varies each value
+    (:func:`ketamodel.robustness.report.range_text`).
     """
+    from .robustness.report import range_text
+
     rows = parameters() if rows is None else rows
+    classes = {c.__name__: c for c in parameter_classes()}
     lines: list[str] = []
     current = None
     for r in rows:
@@ -144,15 +149,17 @@ def table_markdown(module: str, rows: list[ParameterRow] | None = None) -> str:
             continue
         if r.cls != current:
             current = r.cls
-            lines += ["", f"**`{r.cls}`**", "", "| parameter | value | unit | source |",
-                      "|---|---|---|---|"]
+            lines += ["", f"**`{r.cls}`**", "",
+                      "| parameter | value | unit | source | varied over |",
+                      "|---|---|---|---|---|"]
         if r.assumed:
             src = f"**assumed**: {_escape(r.note)}"
         else:
             src = "{cite:p}`" + ",".join(r.keys) + "`"
             if r.note:
                 src += f"; {_escape(r.note)}"
-        lines.append(f"| `{r.name}` | {r.default:g} | {_escape(r.unit)} | {src} |")
+        lines.append(f"| `{r.name}` | {r.default:g} | {_escape(r.unit)} | {src} | "
+                     f"{range_text(classes[r.cls], r.name)} |")
     return "\n".join(lines).strip()
 
 

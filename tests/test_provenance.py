@@ -95,6 +95,18 @@ ALLOWED_LITERALS = {
     "unified/predictions": {"PREDICTIONS", "SMALLEST_EFFECTS", "_Z"},
     # the book's course arm: four infusions twice a week (84 h apart, wilkinson2017cognitive)
     "unified/trials": {"_COURSE"},
+    # the robustness rule for assumed values (a factor of two either way), the analysis'
+    # budget and seed, the clip of the margins and the verdicts' thresholds (a reading of a
+    # share, like a self-check's tolerance), rows per partition of a sweep (bookkeeping)
+    "robustness/space": {"DEFAULT_FACTOR"},
+    "robustness/analysis": {"MARGIN_CLIP", "SETTINGS", "VERDICTS"},
+    "sweep": {"DEFAULT_PARTITION_ROWS"},
+    # results of earlier chapters a claim holds (Chapter 2's peak block, Chapter 1's peak
+    # occupancy), the margin of a claim that cannot be judged, six weeks in hours
+    # (CLAIMS: the chapter each claim belongs to)
+    "robustness/claims": {"CH2_PEAK_BLOCK", "CH4_OCCUPANCY", "NO_STEADY_STATE", "_SIX_WEEKS_H",
+                          "CLAIMS"},
+    "plotting/robustness": {"CHAPTER_COLOURS"},  # presentation: one colour per chapter 1-6
 }
 
 

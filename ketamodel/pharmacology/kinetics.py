@@ -78,7 +78,10 @@ class PKParams:
     """
 
     v1_L_per_kg: float = param(1.7522, "L/kg", "clements1981pharmacokinetics")
-    k10_per_min: float = param(0.0109, "1/min", "clements1981pharmacokinetics")
+    k10_per_min: float = param(0.0109, "1/min", "clements1981pharmacokinetics",
+        spread=(0.00952, 0.01242),
+        spread_why="kamp2020ketamine; the 95 % CI of the meta-analytic clearance, 69-90 around 79 "
+        "L/h per 70 kg, as a ratio applied to k10")
     k12_per_min: float = param(0.0186, "1/min", "clements1981pharmacokinetics")
     k21_per_min: float = param(0.0137, "1/min", "clements1981pharmacokinetics")
     k13_per_min: float = param(

@@ -9,7 +9,8 @@
 - :mod:`~ketamodel.plotting.selfmodel`: precision weighting, the two selves, the four cases;
 - :mod:`~ketamodel.plotting.unified`: the whole model, one person's levels, the cohort,
   virtual trials, the predictions, the dashboard;
-- :mod:`~ketamodel.plotting.overview`: the model in one picture.
+- :mod:`~ketamodel.plotting.overview`: the model in one picture;
+- :mod:`~ketamodel.plotting.robustness`: where each claim holds and what decides it.
 
 Every figure function is re-exported here, so ``km.plotting.concentration(...)``
 works whichever module defines it. Models never import plotting.
@@ -56,6 +57,7 @@ from .reward import (
     reward_time_course,
     rho_or_epsilon,
 )
+from .robustness import claim_shares, deciders, morris_plane
 from .selfmodel import (
     compare_beliefs,
     four_cases,
@@ -94,5 +96,5 @@ __all__ = [
     "relaxation_courses", "selfmodel_explorer", "two_selves",
     "arm_courses", "calibration_fit", "dashboard", "dose_phenomenology", "ego_scatter",
     "model_diagram", "person_levels", "predictions_figure", "relapse_curves",
-    "trial_replicates",
+    "trial_replicates", "claim_shares", "deciders", "morris_plane",
 ]

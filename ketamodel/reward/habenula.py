@@ -54,7 +54,9 @@ class HabenulaParams:
 
     t_half_inactivation_mV: float = param(
         -80.0, "mV", "assumed: order of the half-inactivation of Cav3 (T-type) channels; "
-        "no LHb measurement retrieved", low=-120.0, high=0.0)
+        "no LHb measurement retrieved", low=-120.0, high=0.0,
+        spread=(-90.0, -70.0),
+        spread_why="10 mV either way, since no LHb measurement was retrieved")
     t_inactivation_slope_mV: float = param(
         6.0, "mV", "assumed: order of the Boltzmann slope of T-channel inactivation",
         high=20.0)
@@ -76,10 +78,14 @@ class HabenulaParams:
         "per second); not retrieved", low_open=False, high=100.0)
     v_rest_healthy_mV: float = param(
         -60.0, "mV", "assumed: a resting potential at which few T-channels are available",
-        low=-120.0, high=0.0)
+        low=-120.0, high=0.0,
+        spread=(-64.0, -56.0),
+        spread_why="4 mV either way, a third of the assumed 12-mV gap between the groups")
     v_rest_depressed_mV: float = param(
         -72.0, "mV", "assumed: more hyperpolarised rest, as with more astrocytic Kir4.1 "
-        "(cui2018astroglial, direction only)", low=-120.0, high=0.0)
+        "(cui2018astroglial, direction only)", low=-120.0, high=0.0,
+        spread=(-76.0, -68.0),
+        spread_why="4 mV either way, a third of the assumed 12-mV gap between the groups")
 
     def __post_init__(self) -> None:
         check_params(self)

@@ -28,16 +28,24 @@ class SelfModelParams:
     belief_start: float = param(
         -2.0, "a.u.", "assumed: a negative narrative self-belief, two units below neutral "
         "(units are arbitrary; only its distance from the evidence matters)",
-        low=-10.0, high=10.0, low_open=False)
+        low=-10.0, high=10.0, low_open=False,
+        spread=(-3.0, -1.0),
+        spread_why="a negative self-belief one to three units below neutral")
     everyday_evidence: float = param(
         -2.0, "a.u.", "assumed: what everyday life tells the depressed person about "
         "themselves, as they sample and interpret it, agrees with their belief "
         "(negative expectations persist because contrary information is rare and "
-        "discounted, kube2020distorted)", low=-10.0, high=10.0, low_open=False)
+        "discounted, kube2020distorted)", low=-10.0, high=10.0, low_open=False,
+        spread=(-3.0, -1.0),
+        spread_why="everyday evidence one to three units below neutral, agreeing with the"
+        " belief")
     narrative_log_volatility: float = param(
         -9.0, "log(1/h)", "assumed: the biographical self is believed to change very "
         "slowly (Omega = exp(omega) per hour), which makes its prior over-precise",
-        low=-20.0, high=5.0, low_open=False)
+        low=-20.0, high=5.0, low_open=False,
+        spread=(-11.0, -7.0),
+        spread_why="the volatility exp(omega) a factor of e squared (7.4) either way, "
+        "omega being a logarithm")
     # sensory evidence and the minimal self
     interoceptive_precision: float = param(
         0.25, "1/a.u.²", "assumed: one hour's bodily (interoceptive) signal says little "
@@ -56,7 +64,9 @@ class SelfModelParams:
     # psychotherapy
     support_evidence: float = param(
         1.0, "a.u.", "assumed: a therapist's evidence about the person, above neutral",
-        low=-10.0, high=10.0, low_open=False)
+        low=-10.0, high=10.0, low_open=False,
+        spread=(0.5, 2.0),
+        spread_why="a therapist's evidence half to twice as far above neutral")
     therapy_precision: float = param(
         4.0, "1/a.u.²", "assumed: an hour of therapy is focused evidence, sixteen times "
         "as precise as an hour of everyday life", high=1e3)

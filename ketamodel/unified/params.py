@@ -85,7 +85,10 @@ class OutcomeParams:
     self_share: float = param(
         0.4, "1", "assumed: the share of the MADRS the narrative self-belief carries, "
         "read from the scale's items: 4 of 10 (apparent and reported sadness, pessimistic "
-        "and suicidal thoughts; montgomery1979new)", low_open=False, high=1.0)
+        "and suicidal thoughts; montgomery1979new)", low_open=False, high=1.0,
+        spread=(0.2, 0.6),
+        spread_why="2 to 6 of the MADRS's 10 items read as the self-belief, around the 4 "
+        "the book counts")
     visit_sd: float = param(
         2.0, "points", "assumed: the noise of one rating (a few points on a 60-point "
         "scale); it makes the response threshold fuzzy", low_open=False, high=20.0)

@@ -38,8 +38,9 @@ from scipy import stats
 
 from .. import pharmacology as ph
 from .. import selfmodel as sm
-from ..params import check_array, check_integer, check_scalar
+from ..params import check_array, check_integer, check_scalar, params_or_default
 from .cohort import Arm, CohortCourse, acute_state, simulate_cohort
+from .params import OutcomeParams
 from .patients import patient_table
 from .trials import ARMS
 
@@ -159,7 +160,7 @@ THERAPY = sm.Therapy()
 
 def ego_and_improvement(n: int = 500, seed: int = 0, *, therapy: sm.Therapy | None = THERAPY,
                         self_share: float | None = None, relax: str = "both",
-                        **kwargs: object) -> Prediction:
+                        outcome: OutcomeParams | None = None, **kwargs: object) -> Prediction:
     """Ego dissolution with larger and longer improvement, given exposure, as a trial would see it.
 
     The statistic is what a trial could measure: the partial Spearman
@@ -174,18 +175,17 @@ def ego_and_improvement(n: int = 500, seed: int = 0, *, therapy: sm.Therapy | No
 
     ``therapy=None`` (the drug alone), ``self_share=0`` (the narrative
     self-belief carries none of the severity) or ``relax="SN"`` remove parts
-    of the mechanism.
+    of the mechanism; ``outcome`` (default :class:`~ketamodel.unified.params.OutcomeParams`)
+    is the outcome layer, its ``self_share`` replaced by ``self_share`` when given.
     """
     table = patient_table(check_integer("n", n, low=20, high=100_000), seed)
     base = ARMS["ketamine"]
     arm = Arm("ketamine" if therapy is None else "ketamine + therapy", "ketamine", base.doses,
               therapy)
-    outcome = None
+    outcome = params_or_default("outcome", outcome, OutcomeParams)
     if self_share is not None:
-        from .params import OutcomeParams
-
-        outcome = replace(OutcomeParams(), self_share=check_scalar("self_share", self_share,
-                                                                   low=0.0, high=1.0))
+        outcome = replace(outcome, self_share=check_scalar("self_share", self_share,
+                                                           low=0.0, high=1.0))
     c = simulate_cohort(table, arm, seed=seed, relax=relax, outcome=outcome,
                         **kwargs)  # type: ignore[arg-type]
     quiet = simulate_cohort(table, arm, seed=seed, relax=relax, outcome=outcome, noise=False,
