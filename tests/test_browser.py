@@ -11,6 +11,14 @@ figure) is moved, offline, and must swap the image and its alt text; without
 JavaScript the still figure at the default values must show; at 400 px wide
 nothing may overflow. Each chapter's first screen, and each explorable figure
 before and after, are saved to ``_build/screenshots/`` for a human look.
+
+Accessibility (WCAG 2.1 AA): axe-core, vendored in ``tests/axe-core/`` (no CDN,
+no npm at test time), checks every page as it is visited, in light mode with all
+its rules and then, switched to the theme's dark mode, for colour contrast; no
+page may have a serious or critical violation, and a moderate or minor one only if
+:data:`AXE_KNOWN` lists it with the reason. The 404 page is opened as GitHub Pages
+serves it, for a missing address deep in the site, and its links must lead into
+the book.
 """
 
 from __future__ import annotations
@@ -32,6 +40,8 @@ from bs4 import BeautifulSoup, Tag
 from playwright.sync_api import Browser, Route, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
+from ketamodel.publish import pages_url, read_address
+from ketamodel.sphinx_site import NOT_FOUND, site_root
 from ketamodel.sphinxext import toc_pages
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,6 +58,8 @@ LOOPBACK = {"127.0.0.1"}                 # the only host the pages may reach
 # Pages Sphinx writes besides those of _toc.yml. "index" only redirects to the root page.
 SPHINX_PAGES = ["index", "genindex", "search", "py-modindex"]
 OPTIONAL_PAGES = {"py-modindex"}          # only built when the book documents a module
+# Pages ketamodel.sphinx_site writes besides Sphinx's (tested by test_not_found_page_*).
+SITE_PAGES = [NOT_FOUND.removesuffix(".html")]
 SEARCH_TERM = "ketamine"
 
 
@@ -62,6 +74,22 @@ TOC_PAGES = _toc_pages()
 PAGES = TOC_PAGES + [p for p in SPHINX_PAGES if p not in TOC_PAGES]
 CHAPTERS = [p for p in TOC_PAGES if p.startswith("chapters/")]
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+PUBLISHED = pages_url(read_address(ROOT).repository)      # the canonical address of the book
+
+# --- accessibility: axe-core, vendored -------------------------------------------------------
+AXE = ROOT / "tests" / "axe-core" / "axe.min.js"
+AXE_VERSION = "4.14.1"
+AXE_SHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"
+# Impacts that fail a page whatever the rule.
+AXE_FAILING = {"serious", "critical"}
+# Moderate and minor findings that are known, with the reason; any other fails too.
+AXE_KNOWN = {
+    "region": "moderate, best practice (not a WCAG criterion): the theme (pydata-sphinx-theme "
+              "0.17) puts the book's title at the top of the primary sidebar outside any "
+              "landmark; every other part of the page is in one",
+    "empty-table-header": "minor, best practice: pandas tables (Chapters 5 and 6) leave the "
+                          "header cell over the index column empty",
+}
 
 
 # --- a static server and one browser for the module ---------------------------------------
@@ -113,6 +141,10 @@ class Visit:
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
     dom: dict = field(default_factory=dict)                   # what _INSPECT returned
+    axe: list[dict] | None = None                             # axe-core's violations
+    axe_dark: list[dict] | None = None                        # ... in dark mode: contrast
+    theme: str = ""                                           # the mode of that check
+    axe_seconds: float = 0.0
     screenshot: Path | None = None
 
 
@@ -171,6 +203,60 @@ async () => {
 """
 
 
+# Runs axe-core (already injected) on the page; returns its violations, summarised.
+_AXE_RUN = r"""
+async (options) => {
+  const result = await axe.run(document, options);
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => n.target.join(' ') + ': ' +
+                       (n.failureSummary || '').replace(/\s+/g, ' ').slice(0, 200))}));
+}
+"""
+
+
+# Puts the page in the theme's dark mode (as its colour-mode button does, but without the
+# theme's colour transitions, which axe would catch half-way), waits for a repaint and
+# returns the mode the page is in.
+_DARK = r"""
+async () => {
+  const still = document.createElement('style');
+  still.textContent = '*, *::before, *::after { transition: none !important; }';
+  document.head.appendChild(still);
+  document.documentElement.dataset.mode = 'dark';
+  document.documentElement.dataset.theme = 'dark';
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  return document.documentElement.dataset.theme;
+}
+"""
+
+
+@functools.lru_cache(maxsize=1)
+def _axe_source() -> str:
+    """The vendored axe-core, checked against the version and checksum recorded here."""
+    import hashlib
+
+    data = AXE.read_bytes()
+    assert hashlib.sha256(data).hexdigest() == AXE_SHA256, \
+        f"{AXE} is not the vendored axe-core {AXE_VERSION} (see tests/axe-core/README.md)"
+    assert data.startswith(f"/*! axe v{AXE_VERSION}".encode()), f"{AXE}: not axe {AXE_VERSION}"
+    return data.decode("utf-8")
+
+
+def axe_violations(page, options: dict | None = None) -> list[dict]:
+    """axe-core's violations on the page loaded in ``page`` (injected inline: no network)."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=_axe_source())
+    return page.evaluate(_AXE_RUN, options or {})
+
+
+def axe_problems(violations: list[dict]) -> list[str]:
+    """The violations a page may not have: serious or critical, or not in AXE_KNOWN."""
+    return [f"{v['impact']} {v['id']} ({v['help']}), {len(v['nodes'])} node(s):"
+            + "".join(f"\n      {n}" for n in v["nodes"][:6])
+            for v in violations if v["impact"] in AXE_FAILING or v["id"] not in AXE_KNOWN]
+
+
 def _is_loopback(url: str) -> bool:
     parts = urlsplit(url)
     return parts.scheme in ("data", "blob", "about") or parts.hostname in LOOPBACK
@@ -209,6 +295,7 @@ class _Tab:
         self.visit = v
         page = self.page
         t0 = time.perf_counter()
+        refresh = None
         try:
             response = page.goto(v.url, wait_until="load")
             v.status = response.status if response else None
@@ -231,6 +318,17 @@ class _Tab:
             v.page_errors.append(f"browser: {exc.message.splitlines()[0]}")
         finally:
             v.seconds = time.perf_counter() - t0
+        if v.dom and refresh is None:               # a redirect is checked at its target
+            t1 = time.perf_counter()
+            try:
+                v.axe = axe_violations(page)
+                # The theme's dark mode is its html[data-theme="dark"] rules: switch to it as
+                # its colour-mode button does and check the contrast again.
+                v.theme = page.evaluate(_DARK)
+                v.axe_dark = axe_violations(page, {"runOnly": ["color-contrast"]})
+            except PlaywrightError as exc:
+                v.page_errors.append(f"axe-core: {exc.message.splitlines()[0]}")
+            v.axe_seconds = time.perf_counter() - t1
         return v
 
 
@@ -346,6 +444,7 @@ def test_every_built_page_is_checked(built_book: Path) -> None:
     """The parametrized list covers every HTML page of the build (theme templates excepted)."""
     built = {_page_name(built_book, p) for p in built_book.rglob("*.html")
              if p.relative_to(built_book).parts[0] not in ("_static", "_sources", "_images")}
+    built -= set(SITE_PAGES)
     assert built - set(PAGES) == set(), (
         f"pages built but not tested (add them to _toc.yml or to SPHINX_PAGES): "
         f"{sorted(built - set(PAGES))}")
@@ -402,6 +501,126 @@ def test_images_load(visit: Callable[[str], Visit], name: str) -> None:
     v = _inspected(visit, name)
     assert not v.dom.get("brokenImages"), (
         f"{name}: images that did not load (naturalWidth 0):{_listing(v.dom['brokenImages'])}")
+
+
+# --- the tests: accessibility (axe-core) ----------------------------------------------------
+
+def test_axe_finds_planted_violations(browser: Browser) -> None:
+    """The check can fail: an unnamed image and button, and faint text, are found."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.route("**/*", _Tab._route)
+    try:
+        page.set_content('<!DOCTYPE html><html lang="en"><head><title>planted</title></head>'
+                         '<body><main><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'
+                         '<button></button><p style="color:#aaa;background:#bbb">faint</p>'
+                         '</main></body></html>')
+        violations = axe_violations(page)
+    finally:
+        context.close()
+    found = {v["id"]: v["impact"] for v in violations}
+    assert found.get("image-alt") == "critical" and found.get("button-name") == "critical", found
+    assert found.get("color-contrast") == "serious", found
+    assert len(axe_problems(violations)) >= 3
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_has_no_serious_accessibility_violation(visit: Callable[[str], Visit],
+                                                     name: str) -> None:
+    """axe-core on the page as loaded (light mode): WCAG 2.1 A/AA and best practices."""
+    v = _inspected(visit, name)
+    if v.axe is None:
+        assert v.final_url != v.url, f"{name}: axe-core did not run on the page"
+        return                                    # a redirect: its target is checked
+    problems = axe_problems(v.axe)
+    assert not problems, f"{name}: axe-core {AXE_VERSION} finds:{_listing(problems)}"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_has_enough_contrast_in_dark_mode(visit: Callable[[str], Visit], name: str) -> None:
+    """axe-core's colour-contrast rule on the page in the theme's dark mode."""
+    v = _inspected(visit, name)
+    if v.axe is None:
+        assert v.final_url != v.url, f"{name}: axe-core did not run on the page"
+        return                                    # a redirect: its target is checked
+    assert v.theme == "dark" and v.axe_dark is not None, f"{name}: not checked in dark mode"
+    problems = axe_problems(v.axe_dark)
+    assert not problems, f"{name}, dark mode: axe-core {AXE_VERSION} finds:{_listing(problems)}"
+
+
+class _GitHubPagesHandler(_QuietHandler):
+    """Serves the book as GitHub Pages does a project site: under ``prefix``, and 404.html
+    (with status 404) for any address that is not a file of the site."""
+
+    prefix = "/"
+
+    def do_GET(self) -> None:
+        root = Path(self.directory).resolve()
+        path = unquote(urlsplit(self.path).path)
+        target = None
+        if path.startswith(self.prefix):
+            target = (root / path[len(self.prefix):]).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+        if target is None or not target.is_relative_to(root) or not target.is_file():
+            body = (root / NOT_FOUND).read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        self.path = "/" + target.relative_to(root).as_posix()
+        super().do_GET()
+
+
+@pytest.fixture(scope="module")
+def pages_server(built_book: Path) -> Iterator[str]:
+    """The built book served as its GitHub Pages site (at the path of its published copy)."""
+    prefix = site_root(PUBLISHED)
+    handler = type("Handler", (_GitHubPagesHandler,), {"prefix": prefix})
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(built_book)))
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}{prefix}"
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.mark.parametrize("missing", ["no-such-page.html", "chapters/no-such-chapter.html",
+                                     "a/b/c/d/e/"])
+def test_not_found_page_leads_home_from_any_depth(browser: Browser, pages_server: str,
+                                                  missing: str) -> None:
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    blocked, errors = [], []
+    page.route("**/*", lambda r: r.continue_() if _is_loopback(r.request.url)
+               else (blocked.append(r.request.url), r.abort("blockedbyclient")))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        response = page.goto(pages_server + missing, wait_until="load")
+        assert response is not None and response.status == 404, \
+            f"{missing}: status {response and response.status}"
+        assert "Page not found" in page.title(), page.title()
+        problems = axe_problems(axe_violations(page))
+        assert not problems, f"404 page, axe-core:{_listing(problems)}"
+        with page.expect_navigation():
+            page.click("a#km-home")
+        assert page.url == pages_server + "intro.html", page.url
+        assert page.locator("main#main-content").count() == 1, "the first page did not load"
+        assert CONFIG["title"] in page.title(), page.title()
+        page.go_back()
+        page.fill("input[name=q]", SEARCH_TERM)
+        with page.expect_navigation():
+            page.press("input[name=q]", "Enter")
+        assert page.url.startswith(pages_server + f"search.html?q={SEARCH_TERM}"), page.url
+        page.wait_for_selector("#search-results ul.search li", timeout=10_000)
+    finally:
+        context.close()
+    assert not blocked and not errors, f"404 page: blocked {blocked}, errors {errors}"
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
@@ -824,6 +1043,9 @@ def test_third_party_addresses_are_only_links_to_click(built_book: Path, name: s
                         continue
                     if tag.name == "a" and attr == "href" and _allowed_link(tag):
                         continue
+                    if tag.name == "link" and attr == "href" and \
+                            "canonical" in tag.get("rel", []) and u.startswith(PUBLISHED):
+                        continue                  # names the published copy; never fetched
                     problems.append(f"<{tag.name} {attr}={u[:100]!r}>")
     for tag in soup.find_all(["script", "style"]):
         text = tag.string or ""
