@@ -443,7 +443,8 @@ def model_timings() -> list[tuple[str, Callable[[], Any], float | None, int]]:
     """(name, call, target in ms or None, repeats) of the model entry points that must be fast."""
     from itertools import count
 
-    from ketamodel import networks, pharmacology, plasticity, reward, selfmodel, unified
+    from ketamodel import networks, pharmacology, plasticity, reward, selfmodel, sweep, unified
+    from ketamodel.robustness import analysis as robustness
 
     sessions = reward.simulate_agents(reward.AgentParams(rho=1.0), n_agents=4, seed=11)
     course = pharmacology.simulate(pharmacology.standard_infusion(), 24 * 60)
@@ -489,6 +490,11 @@ def model_timings() -> list[tuple[str, Callable[[], Any], float | None, int]]:
         ("model unified.virtual_trial, 4 arms x 300 patients x 8 weeks",
          lambda: unified.virtual_trial(["ketamine", "ketamine + therapy", "midazolam",
                                         "saline"], 1200, seed=next(seeds)), None, 5),
+        ("model sweep.cohort_sweep, 100000 patients x 4 weeks, serial (a tenth of 10^6)",
+         lambda: sweep.cohort_sweep(100_000, seed=next(seeds)),
+         None, 1),
+        ("model robustness Morris, ch2.ketamine_partway, 20 trajectories",
+         lambda: robustness.analyse("ch2.ketamine_partway"), None, 3),
         ("model reward.habenula_block, 24 h at 2 Hz",
          lambda: reward.habenula_block(course.t_min / 60, course.effect_site_uM, 2.0,
                                        output_dt_min=5), None, 3),

@@ -26,7 +26,8 @@ ASSUMED_PREFIX = "assumed:"
 
 def param(value: float, unit: str, source: str, *, low: float = 0.0,
           high: float = math.inf, low_open: bool = True, high_open: bool = False,
-          spread: tuple[float, float] | None = None, spread_why: str = "") -> Any:
+          spread: tuple[float, float] | None = None, spread_why: str = "",
+          spread_log: bool = False) -> Any:
     """Declare a dataclass field that carries its unit, its source and its valid range.
 
     ``spread`` is the range over which the robustness analysis
@@ -54,12 +55,15 @@ def param(value: float, unit: str, source: str, *, low: float = 0.0,
         ``value`` and lie inside the valid range.
     spread_why : str
         Why that range (required with ``spread``).
+    spread_log : bool
+        Vary it log-uniformly (for a ratio-like quantity with ``0 < low``).
 
     Returns
     -------
     dataclasses.Field
         A field with ``default=value`` and metadata ``unit``, ``source``,
-        ``low``, ``high``, ``low_open``, ``high_open``, ``spread``, ``spread_why``.
+        ``low``, ``high``, ``low_open``, ``high_open``, ``spread``, ``spread_why``,
+        ``spread_log``.
 
     Raises
     ------
@@ -74,11 +78,13 @@ def param(value: float, unit: str, source: str, *, low: float = 0.0,
                              f"{_short_repr(spread)}")
         if not spread_why.strip():
             raise ValueError("spread_why must say why the spread was chosen")
+        if spread_log and not spread[0] > 0:
+            raise ValueError(f"spread_log needs a positive spread, got {spread!r}")
     return field(default=value, metadata={
         "unit": unit, "source": source, "low": low, "high": high,
         "low_open": low_open, "high_open": high_open,
         "spread": None if spread is None else (float(spread[0]), float(spread[1])),
-        "spread_why": spread_why.strip(),
+        "spread_why": spread_why.strip(), "spread_log": bool(spread_log),
     })
 
 

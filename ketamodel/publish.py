@@ -4,7 +4,7 @@ The address is three values in ``_config.yml``: the repository (``repository.url
 GitHub repository), its branch (``repository.branch``) and a JupyterHub
 (``launch_buttons.jupyterhub_url``; empty for none). Jupyter Book makes the repository
 and issues buttons and the Binder, Colab and JupyterHub launch links from them, and
-:mod:`ketamodel.sphinx_site` derives the published copy's address (GitHub Pages, the
+``ketamodel.sphinx_site`` derives the published copy's address (GitHub Pages, the
 book's ``html_baseurl``) when the book is built. Three committed files repeat the
 address, so they are rewritten from it rather than edited by hand:
 

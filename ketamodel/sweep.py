@@ -198,6 +198,11 @@ def cohort_sweep(n: int, *, arm: str = "ketamine", seed: int = 0,
                                                  ndim=1))
     if not visits or visits[0] != 0.0 or any(np.diff(visits) <= 0):
         raise ValueError(f"visits_h must start at 0 and increase, got {visits}")
+    if any(not v.is_integer() for v in visits):
+        raise ValueError(f"visits_h must be whole hours, got {visits}")
+    from .networks import context_value
+
+    context_value(context)                # a bad context fails here, not on a worker
     fn = CohortPartition(arm, check_integer("seed", seed, low=0), visits, context)
     ids = np.arange(count, dtype=float)[:, None]
     out = sweep(fn, ids, client=client, partition_rows=partition_rows)

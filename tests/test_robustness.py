@@ -34,6 +34,23 @@ def test_assumed_values_vary_by_a_factor_of_two_log_uniformly():
     assert math.isclose(f.unit_of(1.6), 0.5)
 
 
+def test_declared_log_spreads_and_clipped_rules_are_labelled():
+    ic50 = factor_of(ph.ReceptorParams, "ic50_uM")
+    assert ic50.log and not ic50.rule and (ic50.low, ic50.high) == (0.49, 0.92)
+    cw = factor_of(nw.NetworkParams, "context_weight")       # 0.8 x 2 clipped at 1
+    assert cw.rule and cw.why.endswith("clipped to the valid range") and cw.high == 1.0
+    assert not factor_of(circuits.CircuitParams, "w_ee").why.endswith("clipped to the valid range")
+
+
+def test_values_never_overshoot_their_bounds():
+    for cls in (circuits.CircuitParams, nw.NetworkParams, sm.SelfModelParams):
+        space = space_of([cls])
+        for corner in (np.zeros(len(space)), np.ones(len(space))):
+            x = space.values(corner[None, :])[0]
+            assert all(f.low <= v <= f.high for f, v in zip(space.factors, x, strict=True))
+            space.params(corner)                     # the model accepts every corner
+
+
 def test_sourced_values_are_held_unless_a_spread_is_reported():
     assert factor_of(ph.PKParams, "v1_L_per_kg") is None          # sourced, no spread
     k10 = factor_of(ph.PKParams, "k10_per_min")                   # kamp2020ketamine's CI
@@ -69,7 +86,7 @@ def test_params_of_a_row_replace_only_the_varied_fields():
         math.isclose(getattr(objs[nw.NetworkParams], f.name), getattr(nw.NetworkParams(), f.name))
         for f in fields(nw.NetworkParams))
     low = space.params(np.zeros(len(space)))[nw.NetworkParams]
-    assert math.isclose(low.context_weight, 0.5) and math.isclose(low.within_loss, 0.15)
+    assert math.isclose(low.context_weight, 0.4) and math.isclose(low.within_loss, 0.15)
 
 
 @settings(max_examples=40, deadline=None)
@@ -101,7 +118,7 @@ def test_bad_ranges_name_the_parameter(ranges, message):
 def test_a_good_range_replaces_the_factor():
     s = space_of([nw.NetworkParams]).with_ranges({"NetworkParams.hill": (1.5, 3.0)})
     f = {g.label: g for g in s.factors}["NetworkParams.hill"]
-    assert (f.low, f.high, f.log) == (1.5, 3.0, False)
+    assert (f.low, f.high, f.log, f.rule) == (1.5, 3.0, True, False)   # still log-uniform
 
 
 @pytest.mark.parametrize(("spread", "why", "message"), [
@@ -113,6 +130,9 @@ def test_a_good_range_replaces_the_factor():
 def test_param_refuses_a_bad_spread(spread, why, message):
     with pytest.raises(ValueError, match=message):
         param(1.5, "1", "assumed: x", spread=spread, spread_why=why)
+    with pytest.raises(ValueError, match="spread_log needs a positive spread"):
+        param(0.5, "1", "assumed: x", spread=(0.0, 1.0), spread_why="why not",
+              spread_log=True)
 
 
 def test_samples_of_the_wrong_shape_or_range_are_refused():
@@ -168,6 +188,27 @@ def test_margins_are_clipped_and_a_refused_point_is_an_error(monkeypatch):
     monkeypatch.setitem(CLAIMS, "ch4.fake", fake)
     with pytest.raises(ValueError, match=r"ch4\.fake: the model refused a point"):
         analysis.MarginOf("ch4.fake")(np.full((1, 5), 0.5))
+    infinite = replace(fake, key="ch4.inf", margin=lambda p: -math.inf)
+    monkeypatch.setitem(CLAIMS, "ch4.inf", infinite)
+    assert analysis.MarginOf("ch4.inf")(np.full((1, 5), 0.5))[0] == -analysis.MARGIN_CLIP
+
+
+def test_a_nan_margin_needs_an_undefined_score(monkeypatch):
+    """analyse counts undefined points apart; without an undefined score NaN is an error."""
+    def half_nan(p):
+        return math.nan if p[nw.NetworkParams].hill > 2.0 else 0.5
+
+    quick = {"trajectories": 2, "levels": 4, "sobol_n": 0, "share_n": 8, "replicates": 2}
+    monkeypatch.setitem(analysis.SETTINGS, "heavy", quick)
+    base = replace(CLAIMS["ch4.segregation_falls"], heavy=True, chapter=4)
+    monkeypatch.setitem(CLAIMS, "ch4.nan", replace(base, key="ch4.nan", margin=half_nan))
+    with pytest.raises(ValueError, match="values are NaN"):
+        analysis.analyse("ch4.nan")
+    monkeypatch.setitem(CLAIMS, "ch4.nan", replace(base, key="ch4.nan", margin=half_nan,
+                                                    undefined=-1.0))
+    r = analysis.analyse("ch4.nan")
+    assert 0.2 < r.share_undefined < 0.8 and math.isclose(r.share, 1 - r.share_undefined)
+    assert r.splits and r.deciders(1) == ("NetworkParams.hill",)
 
 
 def test_a_circuit_without_a_single_state_cannot_judge_chapter_1s_claims():
@@ -208,6 +249,20 @@ def test_sobol_indices_of_an_additive_function_match_the_analytic_shares():
     np.testing.assert_allclose(s.st, [0.2, 0.8], atol=0.05)
 
 
+def _ishigami(block: np.ndarray) -> np.ndarray:
+    x = np.pi * (2 * block - 1)
+    return np.sin(x[:, 0]) + 7 * np.sin(x[:, 1]) ** 2 + 0.1 * x[:, 2] ** 4 * np.sin(x[:, 0])
+
+
+def test_sobol_indices_of_the_ishigami_function_with_interactions():
+    """Known values (a = 7, b = 0.1): S1 = 0.314, 0.442, 0; ST = 0.558, 0.442, 0.244."""
+    s = analysis.sobol_of(_ishigami, ("x1", "x2", "x3"), n=4096, seed=3)
+    np.testing.assert_allclose(s.s1, [0.314, 0.442, 0.0], atol=0.04)
+    np.testing.assert_allclose(s.st, [0.558, 0.442, 0.244], atol=0.04)
+    flat = analysis.sobol_of(lambda b: np.zeros(len(b)), ("a", "b"), n=8)
+    assert not np.any(flat.st) and not np.any(flat.s1)
+
+
 @pytest.mark.parametrize(("kwargs", "message"), [
     ({"trajectories": 1}, "trajectories must be a whole number in"),
     ({"levels": 3}, "levels must be even"),
@@ -225,6 +280,23 @@ def test_sobol_and_share_need_powers_of_two():
         analysis.share_points(3, 100, 0)
     u = analysis.share_points(3, 64, 0)
     assert u.shape == (64, 3) and np.all((u >= 0) & (u < 1))
+    r = analysis.share_points(3, 16, 0, replicates=4)
+    assert r.shape == (64, 3) and not np.array_equal(r[:16], r[16:32])
+    np.testing.assert_array_equal(r, analysis.share_points(3, 16, 0, replicates=4))
+
+
+def test_the_share_interval_uses_the_replicates_and_falls_back_to_wilson():
+    holds = np.array([1, 1, 0, 1] * 4 + [1, 0, 0, 1] * 4, dtype=bool)    # shares .75 and .5
+    lo, hi = analysis.share_interval(holds, 2)
+    assert lo < 0.625 < hi and hi - lo > 0.5             # two replicates: a wide t-interval
+    assert analysis.share_interval(np.ones(64, bool), 8) == analysis.wilson(64, 64)
+
+
+def test_regional_sensitivity_finds_the_factor_that_splits():
+    u = analysis.share_points(3, 256, 1)
+    ks, p = analysis.regional(u, u[:, 1] > 0.7)
+    assert np.argmax(ks) == 1 and ks[1] > 0.9 and p[1] < 1e-10 and max(ks[0], ks[2]) < 0.2
+    assert not analysis.regional(u, np.ones(256, bool))[0].any()
 
 
 def test_wilson_interval_and_verdicts():
@@ -245,22 +317,27 @@ def test_wilson_interval_and_verdicts():
 def test_the_cached_results_are_fresh_and_complete():
     """Fails when the model's code, the claims or the settings changed since the cache was made.
 
-    Regenerate with ``python -m ketamodel.robustness`` (about 20 min; ``--local 2``
+    Regenerate with ``python -m ketamodel.robustness`` (about 45 min; ``--local 2``
     halves it on two cores).
     """
     results = analysis.load_results()
     assert set(results) == set(CLAIMS)
     for key, r in results.items():
         assert r.labels == CLAIMS[key].space().labels, key
-        assert 0 <= r.share <= 1 and r.share_ci[0] <= r.share <= r.share_ci[1]
+        assert 0 <= r.share <= 1 and r.share_ci[0] <= r.share <= r.share_ci[1] + 1e-12
         assert len(r.mu_star) == len(r.labels)
         assert bool(r.st) != CLAIMS[key].heavy, key          # Sobol for the cheap ones only
         assert r.margin_default > 0, key                     # every claim holds as the book has it
+        assert len(r.ks) == len(r.labels) and len(r.s1_conf) == len(r.st)
 
 
-def test_a_cheap_claim_recomputes_exactly_as_cached():
+def test_a_cheap_claim_recomputes_as_cached():
     cached = analysis.load_results()["ch2.ketamine_partway"]
-    assert analysis.analyse("ch2.ketamine_partway") == cached
+    fresh = analysis.analyse("ch2.ketamine_partway")
+    assert fresh.labels == cached.labels and fresh.share == cached.share
+    for name in ("mu_star", "sigma", "st", "ks"):
+        np.testing.assert_allclose(getattr(fresh, name), getattr(cached, name), rtol=1e-9,
+                                   atol=1e-12, err_msg=name)
 
 
 def test_a_stale_or_incomplete_cache_is_refused(tmp_path):
@@ -280,3 +357,29 @@ def test_the_fingerprint_follows_the_settings(monkeypatch):
     assert analysis.fingerprint() == before
     monkeypatch.setitem(analysis.SETTINGS, "seed", 1)
     assert analysis.fingerprint() != before
+
+
+def test_the_fingerprint_ignores_docstrings_and_comments_but_not_code(tmp_path):
+    a, b, c = tmp_path / "a.py", tmp_path / "b.py", tmp_path / "c.py"
+    a.write_text('"""Doc."""\n\nX = 1  \n', encoding="utf-8")
+    b.write_text('"""Another doc,\nover two lines."""\n# a comment\n\nX = 1\n',
+                 encoding="utf-8")
+    c.write_text('"""Doc."""\n\nX = 2\n', encoding="utf-8")
+    code = analysis._code_without_docstrings
+    assert code(a) == code(b) != code(c)
+    assert {"robustness/analysis.py", "networks", "sweep.py"} <= set(analysis.MODEL_CODE)
+    assert analysis.MODEL_DATA and "SALib" in analysis.MODEL_LIBRARIES
+
+
+def test_the_reports_tables_name_every_claim_once():
+    from ketamodel.robustness import report
+
+    results = analysis.load_results()
+    table = report.results_markdown(results)
+    assert all(table.count(f"`{k}`") == 1 for k in CLAIMS)
+    assert report.results_markdown(results, chapter=3).count("| `ch3.") == 2
+    assert "ch6." not in report.sobol_markdown(results)             # no Sobol for a cohort
+    assert report.range_text(nw.NetworkParams, "hill") == "1 to 4 (×½ to ×2)"
+    assert report.range_text(ph.PKParams, "v1_L_per_kg") == "held"
+    assert "log-uniform" in report.range_text(ph.ReceptorParams, "ic50_uM")
+    assert "`HabenulaParams.nmda_half_drive`" in report.spreads_markdown()

@@ -73,6 +73,8 @@ def test_the_cohort_sweep_equals_the_whole_cohort_for_any_partitioning():
     ({"visits_h": (24.0, 48.0)}, "visits_h must start at 0 and increase"),
     ({"visits_h": (0.0, 48.0, 24.0)}, "visits_h must start at 0 and increase"),
     ({"seed": -1}, "seed must be a whole number"),
+    ({"visits_h": (0.0, 24.5)}, "visits_h must be whole hours"),
+    ({"context": "a disco"}, r"context must be a number in \[-1, 1\] or one of"),
 ])
 def test_the_cohort_sweep_refuses_bad_input(kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -103,6 +105,11 @@ def test_serial_and_dask_sweeps_agree_exactly(dask_client):
     fn = analysis.MarginOf(key)
     np.testing.assert_array_equal(sw.sweep(fn, u, client=dask_client, partition_rows=8),
                                   sw.sweep(fn, u, partition_rows=8))
+    key = "ch4.segregation_falls"                 # BLAS and eigenvalues on the workers
+    u4 = analysis.share_points(len(CLAIMS[key].space()), 4, 0)
+    np.testing.assert_array_equal(
+        sw.sweep(analysis.MarginOf(key), u4, client=dask_client, partition_rows=2),
+        sw.sweep(analysis.MarginOf(key), u4, partition_rows=2))
     table = np.zeros((40, 1))
     np.testing.assert_array_equal(
         sw.sweep(_noisy, table, client=dask_client, partition_rows=7, seed=11),

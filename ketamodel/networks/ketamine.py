@@ -73,16 +73,13 @@ class NetworkParams:
     context_weight: float = param(
         0.8, "1", "assumed: how far context shifts the effect between SN and DMN "
         "(kappa; 0 = context does nothing, 1 = an extreme context spares one network "
-        "entirely)", low_open=False, high=1.0,
-        spread=(0.5, 0.95),
-        spread_why="from a context that shifts the effect by half to one that nearly "
-        "spares a network; with within_loss at most 0.5 a gain stays above zero")
+        "entirely)", low_open=False, high=1.0)
     within_loss: float = param(
         0.3, "1", "assumed: fraction of a network's within-network gain lost at full "
         "disruption (alpha, disintegration)", low_open=False, high=0.66,
-        spread=(0.15, 0.5),
-        spread_why="half to nearly twice the book's value; at most 0.5 so that a gain "
-        "stays above zero for any context_weight in its spread")
+        spread=(0.15, 0.45),
+        spread_why="half to one and a half times the book's value; at most 0.45 so that a gain "
+        "stays above zero for any context_weight up to 1")
     state_threshold: float = param(
         0.1, "1", "assumed: fraction by which a network's within-network FC must fall for "
         "the state to count as disrupted", high=1.0, high_open=True)

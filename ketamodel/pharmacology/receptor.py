@@ -25,9 +25,10 @@ class ReceptorParams:
     ic50_uM: float = param(
         0.49, "µM", "ebert1997norketamine; computed: 1/(0.5/0.3 + 0.5/1.4) from the "
         "enantiomers' Ki",
-        spread=(0.3, 1.4),
-        spread_why="ebert1997norketamine; from the S- to the R-enantiomer's Ki, the extremes a "
-        "racemate's potency can take")
+        spread=(0.49, 0.92), spread_log=True,
+        spread_why="dayton1983binding; up to 47 % of plasma ketamine is bound to proteins, so "
+        "if only unbound drug blocks, the IC50 in total plasma concentration is up to 1/0.53 "
+        "times the binding value")
     hill: float = param(1.0, "1", "assumed: one binding site per channel; no measured "
                         "Hill coefficient found", high=4.0)
 

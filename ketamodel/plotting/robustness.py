@@ -45,7 +45,7 @@ def claim_shares(results: Mapping[str, ClaimRobustness]) -> Figure:
     ax.set_yticks(y, keys)
     ax.set_xlim(0, 1)
     ax.grid(axis="y", visible=False)
-    _finish(ax, "Most claims hold across their space; some only in part of it",
+    _finish(ax, "Some claims hold across their space, others only in part of it",
             "share of the plausible parameter space in which the claim holds "
             "(grey: no single steady state)")
     return fig
@@ -54,9 +54,10 @@ def claim_shares(results: Mapping[str, ClaimRobustness]) -> Figure:
 def deciders(results: Mapping[str, ClaimRobustness], count: int = 4) -> Figure:
     """For each claim, the ``count`` parameters with the largest Morris μ* (what decides it).
 
-    μ* is the mean absolute change of the claim's margin when the parameter
-    moves by a grid step (a third of its range, levels 4); the whiskers are
-    its 95 % bootstrap interval.
+    μ* is the mean absolute elementary effect: the change of the claim's
+    margin when the parameter jumps by 2/3 of its range (four levels),
+    divided by 2/3, so per unit of the range; the whiskers are its 95 %
+    bootstrap interval.
     """
     keys = [k for k in CLAIMS if k in results]
     if not keys:
@@ -81,7 +82,7 @@ def deciders(results: Mapping[str, ClaimRobustness], count: int = 4) -> Figure:
         ax.set_visible(False)
     fig.suptitle("A few assumed parameters decide each claim (Morris μ* of the margin)",
                  x=0.02, ha="left", fontsize=11, fontweight="bold")
-    fig.supxlabel("μ*: mean absolute effect on the margin of a step of a third of the range",
+    fig.supxlabel("μ*: mean absolute change of the margin per unit of the parameter's range",
                   fontsize=9)
     return fig
 

@@ -63,7 +63,10 @@ class HabenulaParams:
     nmda_half_drive: float = param(
         0.6, "1", "assumed: a burst needs more than half of the NMDA conductance; chosen "
         "so that the peak block of the standard infusion (about 0.45) removes about half "
-        "of the bursts", high=1.0, high_open=True)
+        "of the bursts", high=1.0, high_open=True,
+        spread=(0.5, 0.8),
+        spread_why="more than half, as the premise says, up to 0.8; the book's 0.6 was chosen to "
+        "halve bursting at the peak block, which this range lets go")
     nmda_steepness: float = param(
         4.0, "1", "assumed: a steep threshold, as for a regenerative NMDA current",
         high=20.0)

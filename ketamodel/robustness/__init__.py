@@ -1,7 +1,8 @@
 """How much each conclusion depends on what was assumed: claims, spaces and sensitivity.
 
 - :mod:`~ketamodel.robustness.space`: which parameters vary, over what range and why;
-- :mod:`~ketamodel.robustness.claims`: the book's headline claims as margins (:data:`CLAIMS`);
+- :mod:`~ketamodel.robustness.claims`: the book's headline claims as margins
+  (:data:`~ketamodel.robustness.claims.CLAIMS`);
 - :mod:`~ketamodel.robustness.analysis`: Morris screening, Sobol indices and the share of the
   space where a claim holds, with SALib; the cached results the appendix reads.
 """

@@ -1,10 +1,11 @@
 """Regenerate the cached robustness results: ``python -m ketamodel.robustness``.
 
-Runs :func:`~ketamodel.robustness.analysis.run_all` (every claim, about 20 min
+Runs :func:`~ketamodel.robustness.analysis.run_all` (every claim, about 45 min
 on one core) and writes ``ketamodel/robustness/data/robustness.json``. With
 ``--scheduler tcp://host:8786`` the evaluations run on that Dask cluster;
 ``--local N`` starts a local cluster of N worker processes (needs the
-``scale`` extra); ``--only KEY ...`` reruns some claims and keeps the others.
+``scale`` extra); ``--only KEY ...`` reruns some claims and keeps the others,
+which must have been made with the same code.
 """
 
 from __future__ import annotations
@@ -39,7 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if client is not None:
             client.close()
-    results = {} if not args.only else load_results(check=False)
+    # Keep the other claims only if they were made with this code: load_results refuses
+    # a stale file, so --only cannot stamp old results with a new fingerprint.
+    results = {} if not args.only else load_results(check=True, complete=False)
     results.update({r.key: r for r in fresh})
     path = save_results([results[k] for k in CLAIMS if k in results])
     print(f"wrote {path.name} ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)

@@ -3,16 +3,24 @@ r"""Global sensitivity of every claim: Morris screening, Sobol indices and the s
 For a claim (:data:`~ketamodel.robustness.claims.CLAIMS`) over its space
 (:class:`~ketamodel.robustness.space.Space`, every factor mapped to [0, 1]):
 
-- **share**: the fraction of a scrambled Sobol' sequence of points of the
-  space (:class:`scipy.stats.qmc.Sobol`) at which the margin is positive,
-  with a 95 % Wilson interval. It is the share of the plausible space, under
-  the uniform (or, for the default rule, log-uniform) spreads, in which the
-  claim holds.
+- **share**: the fraction of points of the space at which the margin is
+  positive, over ``replicates`` independently scrambled Sobol' sequences
+  (:class:`scipy.stats.qmc.Sobol`, randomised quasi-Monte Carlo), with a 95 %
+  t-interval over the replicates (a Wilson interval on all points when every
+  replicate gives the same share). It is the share of the plausible space,
+  under the uniform (or log-uniform) spreads, in which the claim holds.
+- **regional sensitivity**: for each factor, the Kolmogorov-Smirnov distance
+  between its values at the points where the claim holds and where it fails
+  (on the share points, at no extra cost): the factors that decide *whether*
+  the claim holds.
 - **Morris screening** (SALib, ``SALib.sample.morris`` and
   ``SALib.analyze.morris``): ``trajectories`` one-at-a-time paths over a
-  grid of ``levels``; :math:`\mu^*` is the mean absolute elementary effect of a
-  factor on the margin (how much it matters), :math:`\sigma` their spread
-  (non-linearity or interaction).
+  grid of ``levels``; each step moves one factor by
+  :math:`\Delta = p / (2(p - 1))` of its (transformed) range (2/3 for
+  :math:`p = 4`), and its elementary effect is the change of the margin over
+  :math:`\Delta`. :math:`\mu^*`, their mean absolute value, says how much the
+  factor moves the margin (per unit of its range), :math:`\sigma`, their
+  spread, whether that depends on the others.
 - **Sobol indices** (SALib, ``SALib.sample.sobol`` and ``SALib.analyze.sobol``,
   Saltelli's scheme without second order): the first-order :math:`S_1` and
   total :math:`S_T` shares of the margin's variance; for the cheap claims only.
@@ -47,17 +55,26 @@ MARGIN_CLIP = 10.0
 #: Where the cached results live.
 RESULTS_PATH = Path(__file__).with_name("data") / "robustness.json"
 
-#: The budget: Morris trajectories and grid levels, Sobol base samples and share points.
+#: The budget (Morris trajectories and grid levels, Sobol base samples, per chapter where the
+#: model is cheap enough for more, and share points as replicates x points per replicate).
 SETTINGS = {
-    "cheap": {"trajectories": 20, "levels": 4, "sobol_n": 128, "share_n": 512},
-    "heavy": {"trajectories": 4, "levels": 4, "sobol_n": 0, "share_n": 64},
+    "cheap": {"trajectories": 20, "levels": 4, "sobol_n": 128, "share_n": 32,
+              "replicates": 16},
+    "heavy": {"trajectories": 4, "levels": 4, "sobol_n": 0, "share_n": 8, "replicates": 8},
+    "sobol_n_by_chapter": {"2": 4096, "4": 512},
     "seed": 20261203,
 }
 
 #: The library's code a claim's margin can depend on (its fingerprint covers these).
-MODEL_CODE = ("params.py", "units.py", "circuits.py", "pharmacology", "reward", "plasticity",
-              "networks", "selfmodel", "unified", "robustness/claims.py",
-              "robustness/space.py", "sweep.py")
+MODEL_CODE = ("params.py", "units.py", "_blas.py", "circuits.py", "pharmacology", "reward",
+              "plasticity", "networks", "selfmodel", "unified", "robustness/claims.py",
+              "robustness/space.py", "robustness/analysis.py", "sweep.py")
+
+#: Data the results depend on (the human connectivity the networks are fitted to).
+MODEL_DATA = ("networks/data/SHA256SUMS",)
+
+#: Libraries whose version the results depend on.
+MODEL_LIBRARIES = ("numpy", "scipy", "SALib")
 
 
 def _claim(key: object) -> Claim:
@@ -68,7 +85,7 @@ def _claim(key: object) -> Claim:
 
 @dataclass(frozen=True)
 class MarginOf:
-    """The margins of one claim at a block of unit-cube rows (picklable, for :func:`sweep`).
+    """The margins of one claim at a block of unit-cube rows (picklable, for sweeps).
 
     Where the claim cannot be judged (its margin is NaN) the result is NaN,
     or ``fill`` when given. A point whose parameters the model refuses (a
@@ -136,7 +153,7 @@ class Morris:
 
 def morris_of(fn: object, labels: tuple[str, ...], *, trajectories: int = 20, levels: int = 4,
               seed: int = 0, client: object = None, partition_rows: int = 64) -> Morris:
-    """Morris screening of ``fn`` (a function of (n, k) unit-cube rows, as for :func:`sweep`).
+    """Morris screening of ``fn``, a function of (n, k) unit-cube rows as for a sweep.
 
     Parameters
     ----------
@@ -225,15 +242,55 @@ def wilson(hits: int, n: int) -> tuple[float, float]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def share_points(k: int, n: int, seed: int) -> np.ndarray:
-    """``n`` points (a power of 2) of a scrambled Sobol' sequence on the k-dimensional unit cube."""
+def share_points(k: int, n: int, seed: int, replicates: int = 1) -> np.ndarray:
+    """``replicates`` scrambled Sobol' sequences of ``n`` points (a power of 2) on the unit cube.
+
+    Replicate ``r`` is scrambled with seed ``(seed, r)`` (with one replicate,
+    ``seed`` itself); rows are the replicates' points one after the other.
+    """
     from scipy.stats import qmc
 
     count = check_integer("n", n, low=1)
     if count & (count - 1):
         raise ValueError(f"n must be a power of 2 (Sobol' sequence), got {count}")
-    return qmc.Sobol(d=check_integer("k", k, low=1), scramble=True,
-                     seed=check_integer("seed", seed, low=0)).random(count)
+    dim = check_integer("k", k, low=1)
+    s0 = check_integer("seed", seed, low=0)
+    reps = check_integer("replicates", replicates, low=1)
+    seeds = [s0] if reps == 1 else [np.random.SeedSequence((s0, r)) for r in range(reps)]
+    return np.vstack([qmc.Sobol(d=dim, scramble=True, seed=np.random.default_rng(sd))
+                      .random(count) for sd in seeds])
+
+
+def share_interval(holds: np.ndarray, replicates: int) -> tuple[float, float]:
+    """95 % interval of the share from ``replicates`` equal blocks of ``holds`` (RQMC).
+
+    A t-interval over the replicates' shares; when they are all equal (e.g.
+    every point holds) the Wilson interval of all points instead.
+    """
+    from scipy import stats
+
+    h = np.asarray(holds, dtype=bool).reshape(replicates, -1)
+    shares = h.mean(axis=1)
+    if replicates < 2 or np.ptp(shares) == 0:
+        return wilson(int(h.sum()), h.size)
+    half = float(stats.t.ppf(0.975, replicates - 1) * shares.std(ddof=1) / np.sqrt(replicates))
+    return max(0.0, float(shares.mean()) - half), min(1.0, float(shares.mean()) + half)
+
+
+def regional(samples: np.ndarray, holds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per factor, the KS distance (and p-value) between points that hold and points that fail.
+
+    Zeros (p-values of 1) when every point holds or every point fails.
+    """
+    from scipy import stats
+
+    h = np.asarray(holds, dtype=bool)
+    k = samples.shape[1]
+    if h.all() or not h.any():
+        return np.zeros(k), np.ones(k)
+    res = [stats.ks_2samp(samples[h, j], samples[~h, j]) for j in range(k)]
+    return (np.array([r.statistic for r in res], dtype=float),
+            np.array([r.pvalue for r in res], dtype=float))
 
 
 #: How a claim's share is described, from the share of the space where it holds.
@@ -271,8 +328,11 @@ class ClaimRobustness:
         count as not holding in ``share``.
     mu_star, mu_star_conf, sigma : tuple of float
         Morris, per factor.
-    s1, st, st_conf : tuple of float
+    s1, s1_conf, st, st_conf : tuple of float
         Sobol, per factor (empty for a heavy claim).
+    ks, ks_p : tuple of float
+        Regional sensitivity per factor: the KS distance between the factor's
+        values where the claim holds and where it fails, and its p-value.
     evaluations : int
         Model evaluations spent.
     """
@@ -290,8 +350,11 @@ class ClaimRobustness:
     mu_star_conf: tuple[float, ...]
     sigma: tuple[float, ...]
     s1: tuple[float, ...]
+    s1_conf: tuple[float, ...]
     st: tuple[float, ...]
     st_conf: tuple[float, ...]
+    ks: tuple[float, ...]
+    ks_p: tuple[float, ...]
     evaluations: int
 
     @property
@@ -299,43 +362,59 @@ class ClaimRobustness:
         """The share in words (:func:`verdict_of`)."""
         return verdict_of(self.share)
 
+    @property
+    def splits(self) -> bool:
+        """True when the claim holds at some share points and fails at others."""
+        return bool(any(self.ks))
+
     def deciders(self, count: int = 3) -> tuple[str, ...]:
-        """The ``count`` factors with the largest Morris μ*, most influential first."""
-        order = np.argsort(-np.asarray(self.mu_star), kind="stable")
+        """The ``count`` factors that decide the claim, most influential first.
+
+        Where the claim holds in part of the space, those that best separate
+        holding from failing points (the KS distance); where it holds (or
+        fails) everywhere, those that move its margin most (Morris μ*).
+        """
+        score = self.ks if self.splits else self.mu_star
+        order = np.argsort(-np.asarray(score), kind="stable")
         return tuple(self.labels[i] for i in order[:check_integer("count", count, low=1)])
 
 
 def analyse(key: str, *, client: object = None) -> ClaimRobustness:
-    """Share, Morris and (for a cheap claim) Sobol of one claim, with :data:`SETTINGS`."""
+    """Share, regional sensitivity, Morris and (if cheap) Sobol of a claim, by :data:`SETTINGS`."""
     claim = _claim(key)
     space = claim.space()
     budget = SETTINGS["heavy" if claim.heavy else "cheap"]
     seed = SETTINGS["seed"]
     rows = 8 if claim.heavy else 64
-    u = share_points(len(space), budget["share_n"], seed)
+    reps = budget["replicates"]
+    u = share_points(len(space), budget["share_n"], seed, reps)
     margins = np.asarray(sweep(MarginOf(key), u, client=client, partition_rows=rows))
     undefined = np.isnan(margins)
     if undefined.any() and claim.undefined is None:
         _finite(key, margins)
-    hits = int(np.sum(margins[~undefined] > 0))
+    holds = np.zeros(len(u), dtype=bool)
+    holds[~undefined] = margins[~undefined] > 0
+    ks, ks_p = regional(u, holds)
     fn = MarginOf(key, fill=claim.undefined)
     m = morris_of(fn, space.labels, trajectories=budget["trajectories"],
                   levels=budget["levels"], seed=seed, client=client, partition_rows=rows)
     evaluations = len(u) + len(m.samples)
-    s1 = st = st_conf = ()
-    if budget["sobol_n"]:
-        s = sobol_of(fn, space.labels, n=budget["sobol_n"], seed=seed, client=client,
+    s1 = s1_conf = st = st_conf = ()
+    n_sobol = SETTINGS["sobol_n_by_chapter"].get(str(claim.chapter), budget["sobol_n"])
+    if n_sobol:
+        s = sobol_of(fn, space.labels, n=n_sobol, seed=seed, client=client,
                      partition_rows=rows)
-        s1, st, st_conf = (tuple(map(float, a)) for a in (s.s1, s.st, s.st_conf))
-        evaluations += budget["sobol_n"] * (len(space) + 2)
+        s1, s1_conf, st, st_conf = (tuple(map(float, a))
+                                    for a in (s.s1, s.s1_conf, s.st, s.st_conf))
+        evaluations += n_sobol * (len(space) + 2)
     return ClaimRobustness(
         key=key, labels=space.labels, low=tuple(f.low for f in space.factors),
         high=tuple(f.high for f in space.factors), margin_default=claim.at_defaults(),
-        share=hits / len(u), share_ci=wilson(hits, len(u)), n_share=len(u),
+        share=float(holds.mean()), share_ci=share_interval(holds, reps), n_share=len(u),
         share_undefined=float(np.mean(undefined)),
         mu_star=tuple(map(float, m.mu_star)), mu_star_conf=tuple(map(float, m.mu_star_conf)),
-        sigma=tuple(map(float, m.sigma)), s1=s1, st=st, st_conf=st_conf,
-        evaluations=evaluations)
+        sigma=tuple(map(float, m.sigma)), s1=s1, s1_conf=s1_conf, st=st, st_conf=st_conf,
+        ks=tuple(map(float, ks)), ks_p=tuple(map(float, ks_p)), evaluations=evaluations)
 
 
 def _code_without_docstrings(path: Path) -> str:
@@ -353,18 +432,30 @@ def _code_without_docstrings(path: Path) -> str:
 
 
 def fingerprint() -> str:
-    """SHA-256 of the model's code (docstrings and comment lines aside) and :data:`SETTINGS`.
+    """SHA-256 of the model's code (docstrings and comment lines aside), data, libraries, settings.
 
     It changes when anything a cached result depends on changes.
     """
+    from importlib.metadata import version
+
     root = Path(__file__).resolve().parent.parent
     h = hashlib.sha256(json.dumps(SETTINGS, sort_keys=True).encode())
+
+    def add(label: str, text: str) -> None:
+        for part in (label, text):
+            data = part.encode()
+            h.update(len(data).to_bytes(8, "big") + data)
+
     for name in MODEL_CODE:
         target = root / name
-        files = sorted(target.rglob("*.py")) if target.is_dir() else [target]
+        files = sorted(target.rglob("*.py"), key=lambda f: f.relative_to(root).as_posix()) \
+            if target.is_dir() else [target]
         for f in files:
-            h.update(f.relative_to(root).as_posix().encode())
-            h.update(_code_without_docstrings(f).encode())
+            add(f.relative_to(root).as_posix(), _code_without_docstrings(f))
+    for name in MODEL_DATA:
+        add(name, (root / name).read_text(encoding="utf-8"))
+    for lib in MODEL_LIBRARIES:
+        add(lib, version(lib))
     return h.hexdigest()
 
 
@@ -377,8 +468,11 @@ def save_results(results: list[ClaimRobustness], path: Path = RESULTS_PATH) -> P
     return path
 
 
-def load_results(path: Path = RESULTS_PATH, *, check: bool = True) -> dict[str, ClaimRobustness]:
+def load_results(path: Path = RESULTS_PATH, *, check: bool = True,
+                 complete: bool = True) -> dict[str, ClaimRobustness]:
     """The cached results by claim key; ``ValueError`` if stale (``check``) or incomplete.
+
+    ``complete=False`` accepts a file that lacks some claims.
 
     Regenerate with ``python -m ketamodel.robustness`` (see the appendix).
     """
@@ -391,7 +485,7 @@ def load_results(path: Path = RESULTS_PATH, *, check: bool = True) -> dict[str, 
         row = {k: tuple(v) if isinstance(v, list) else v for k, v in row.items()}
         out[row["key"]] = ClaimRobustness(**row)
     missing = set(CLAIMS) - set(out)
-    if check and missing:
+    if check and complete and missing:
         raise ValueError(f"{path} lacks claims {sorted(missing)}; run python -m "
                          "ketamodel.robustness")
     return out

@@ -117,24 +117,38 @@ def _ch1_occupancies(p: Params) -> tuple[float, float]:
 NO_STEADY_STATE = -1.0
 
 
-def _ch1_dose_near_top(p: Params) -> float:
-    occ_dose, _ = _ch1_occupancies(p)
-    try:
-        return 0.1 - abs(occ_dose - circuits.peak_occupancy(p[circuits.CircuitParams]))
-    except RuntimeError:            # oscillations or several states: no inverted U to sit on
-        return math.nan
-
-
-def _ch1_inverted_u(p: Params) -> float:
+def _ch1_rates(p: Params) -> tuple[float, float, float, float, float] | None:
+    """Occupancy of the U's top and at the dose, and the rates at 0, the top, the dose and LOR."""
     cp = p[circuits.CircuitParams]
     occ_dose, occ_lor = _ch1_occupancies(p)
     try:
         peak = circuits.peak_occupancy(cp)
-        e0, e_peak, e_lor = (float(x) for x in
-                             circuits.steady_state([0.0, peak, occ_lor], cp).excitatory_Hz)
-    except RuntimeError:
+        rates = circuits.steady_state([0.0, peak, occ_dose, occ_lor], cp).excitatory_Hz
+    except RuntimeError:            # oscillations or several states: no inverted U to judge
+        return None
+    return peak, occ_dose, *(float(x) for x in rates[[0, 1, 3]]), float(rates[2])
+
+
+def _ch1_u_margin(e0: float, e_peak: float, e_lor: float) -> float:
+    """The inverted U: the peak above 1.5 times baseline, and a fall at loss of responsiveness."""
+    return min(math.log(e_peak / e0) / math.log(1.5) - 1.0, (e0 - e_lor) / max(e0, e_lor))
+
+
+def _ch1_inverted_u(p: Params) -> float:
+    r = _ch1_rates(p)
+    if r is None:
         return math.nan
-    return min(_ratio_margin(e_peak, e0, 1.5), (e0 - e_lor) / e0)
+    _, _, e0, e_peak, e_lor, _ = r
+    return _ch1_u_margin(e0, e_peak, e_lor)
+
+
+def _ch1_dose_near_top(p: Params) -> float:
+    r = _ch1_rates(p)
+    if r is None:
+        return math.nan
+    peak, occ_dose, e0, e_peak, e_lor, e_dose = r
+    return min(1.0 - abs(occ_dose - peak) / 0.1, _ch1_u_margin(e0, e_peak, e_lor),
+               math.log(e_dose / e0) / math.log(1.5) - 1.0)
 
 
 # -- Chapter 2 ---------------------------------------------------------------------------
@@ -154,7 +168,7 @@ def _ch2_depression_blunts(p: Params) -> float:
     fb_d = float(rw.burst_fraction(0.0, hp.v_rest_depressed_mV, params=hp))
     g_h = float(rw.rpe_gain(fb_h, params=p[rw.DopamineParams]))
     g_d = float(rw.rpe_gain(fb_d, params=p[rw.DopamineParams]))
-    return min(_ratio_margin(fb_d, fb_h, 2.0), _ratio_margin(g_h, g_d, 1.5))
+    return min(_ratio_margin(fb_d, fb_h, 2.0), _ratio_margin(g_h, g_d, 2.0))
 
 
 def _ch2_ketamine_partway(p: Params) -> float:
@@ -196,7 +210,10 @@ def _ch3_window(p: Params) -> float:
     if math.isnan(opens):
         return -1.0
     t_drug = float(one.t_h[int(np.argmax(one.occupancy))])
-    return min((opens - t_drug) / 1.0 - 1.0, (closes - opens) / 24.0 - 1.0)
+    delay, open_h = opens - t_drug, closes - opens
+    if delay <= 0:
+        return -1.0
+    return min(math.log2(delay / 2.0), math.log2(open_h / 48.0))
 
 
 def _ch3_ablation(p: Params) -> float:
@@ -236,10 +253,9 @@ def _ch5_only_inside(p: Params) -> float:
     cases = sm.four_cases(ph.standard_infusion(), therapy=sm.Therapy(),
                           params=p[sm.SelfModelParams], noise=False).lasting()
     inside = cases[sm.CASES[2]]
-    others = max(v for k, v in cases.items() if k != sm.CASES[2])
-    if others <= 0:
-        return math.inf if inside > 0 else -math.inf
-    return _ratio_margin(inside, others, 2.0)
+    others = max(0.0, max(v for k, v in cases.items() if k != sm.CASES[2]))
+    # in (-1, 1): positive when inside is more than twice the best other case
+    return (inside - 2.0 * others) / (abs(inside) + 2.0 * others + 1e-12)
 
 
 # -- Chapter 6 ---------------------------------------------------------------------------
@@ -256,11 +272,15 @@ def _ch6_prediction(name: str) -> Callable[[Params], float]:
 def _ch6_ego_unseen(p: Params) -> float:
     pred = un.run_prediction("ego dissolution and improvement",
                              selfmodel_params=p[sm.SelfModelParams], outcome=p[un.OutcomeParams])
-    return float(-pred.ci[0] / pred.smallest_effect)
+    return float(min(-pred.ci[0], pred.ci[1]) / pred.smallest_effect)
 
 
 _CALIBRATED = tuple(f"OutcomeParams.{f}" for f in un.CALIBRATED_FIELDS)
 _CH1 = (circuits.CircuitParams, ph.PKParams, ph.ReceptorParams)
+#: Route and metabolite numbers that cannot move an intravenous claim: not varied.
+_CH1_ROUTES = tuple(f"PKParams.{f}" for f in (
+    "bioavailability_im", "ka_intranasal_per_min", "ka_im_per_min", "ka_oral_per_min",
+    "norketamine_v_L_per_kg"))
 _CH2 = (rw.HabenulaParams, rw.DopamineParams, rw.RewardLinkParams)
 _CH6 = (sm.SelfModelParams, un.OutcomeParams)
 _CH6_HELD = ("every earlier chapter's parameters at the book's values (the cohort's "
@@ -269,30 +289,34 @@ _CH6_HELD = ("every earlier chapter's parameters at the book's values (the cohor
 
 #: Every headline claim, by key.
 CLAIMS: dict[str, Claim] = {c.key: c for c in (
-    Claim("ch1.dose_near_top", 1, "the antidepressant dose sits near the top of the "
-          "inverted U: its peak occupancy is within 0.1 of the occupancy that excites most",
-          "occupancy (0.1 minus the distance)", _CH1, _ch1_dose_near_top,
+    Claim("ch1.dose_near_top", 1, "the antidepressant dose sits near the top of an "
+          "inverted U: its peak occupancy is within 0.1 of the occupancy that excites most, "
+          "where excitation is more than 1.5 times baseline",
+          "the weakest of 1 - distance / 0.1, the inverted U's margin and "
+          "log_1.5(rate at the dose / baseline) - 1", _CH1, _ch1_dose_near_top,
+          exclude=_CH1_ROUTES,
           held="the loss-of-responsiveness level (sleigh2019electroencephalographic)",
           undefined=NO_STEADY_STATE),
     Claim("ch1.inverted_u", 1, "blocking NMDA receptors first excites cortex (to more than "
           "1.5 times baseline at the peak) and then, at loss of responsiveness, suppresses it",
-          "the weaker of log_1.5(peak / baseline) - 1 and the relative fall at loss of "
-          "responsiveness", _CH1, _ch1_inverted_u,
+          "the weaker of log_1.5(peak / baseline) - 1 and the fall at loss of "
+          "responsiveness relative to the larger rate", _CH1, _ch1_inverted_u,
+          exclude=_CH1_ROUTES,
           held="the loss-of-responsiveness level (sleigh2019electroencephalographic)",
           undefined=NO_STEADY_STATE),
     Claim("ch2.depression_blunts_reward", 2, "a hyperpolarised habenula bursts more than "
-          "twice as often and cuts the dopamine response to reward by more than a third",
-          "the weaker of log_2(burst ratio) - 1 and log_1.5(gain ratio) - 1", _CH2,
+          "twice as often and more than halves the dopamine response to reward",
+          "the weaker of log_2(burst ratio) - 1 and log_2(gain ratio) - 1", _CH2,
           _ch2_depression_blunts),
     Claim("ch2.ketamine_partway", 2, "at its peak block ketamine lifts reward sensitivity "
           "part of the way (at least a fifth, not all) from the depressed to the healthy value",
           "the share of the gap closed minus 0.2, or 1 minus it, whichever is smaller", _CH2,
           _ch2_ketamine_partway, held=f"the peak block of the standard infusion, "
           f"{CH2_PEAK_BLOCK} (Chapter 2's course)"),
-    Claim("ch3.window_after_drug", 3, "the plasticity window opens hours after the drug "
-          "peaks and stays open for more than a day",
-          "the weaker of (delay after the occupancy peak / 1 h) - 1 and "
-          "(time open / 24 h) - 1", (pl.PlasticityParams,), _ch3_window,
+    Claim("ch3.window_after_drug", 3, "the plasticity window opens hours (more than 2 h) "
+          "after the drug peaks and stays open for days (more than 48 h)",
+          "the weaker of log_2(delay after the occupancy peak / 2 h) and "
+          "log_2(time open / 48 h)", (pl.PlasticityParams,), _ch3_window,
           held="Chapter 1's pharmacokinetics and circuit"),
     Claim("ch3.ablation", 3, "ablating spine formation keeps the acute effect (changed by "
           "less than 5 %) and loses the lasting one (below a quarter)",
@@ -310,7 +334,8 @@ CLAIMS: dict[str, Claim] = {c.key: c for c in (
           held=f"occupancy {CH4_OCCUPANCY} and the fitted baseline network"),
     Claim("ch5.only_inside_window", 5, "only drug + therapy inside the window gives a "
           "lasting revision: more than twice that of any other case",
-          "log_2(inside / next best) - 1", (sm.SelfModelParams,), _ch5_only_inside,
+          "(inside - 2 next best) / (|inside| + 2 next best), in (-1, 1)",
+          (sm.SelfModelParams,), _ch5_only_inside,
           held="the drive of Chapters 1-4 at the book's values"),
     Claim("ch6.dissociation_dose", 6, "in the cohort, dissociation rises with dose",
           "lower 95 % bound of the smallest rise / the smallest effect that matters (1 point)",
@@ -328,8 +353,9 @@ CLAIMS: dict[str, Claim] = {c.key: c for c in (
           _CH6, _ch6_prediction("relapse after a course"), held=_CH6_HELD, heavy=True,
           exclude=_CALIBRATED),
     Claim("ch6.ego_unseen", 6, "a trial would not see ego dissolution predict improvement in "
-          "MADRS ratings (the 95 % interval reaches 0)",
-          "minus the lower 95 % bound / the smallest correlation that matters (0.1)",
+          "MADRS ratings (the 95 % interval holds 0)",
+          "the smaller of minus the lower and the upper 95 % bound, / the smallest "
+          "correlation that matters (0.1)",
           _CH6, _ch6_ego_unseen, held=_CH6_HELD, heavy=True, exclude=_CALIBRATED),
 )}
 

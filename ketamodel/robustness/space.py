@@ -50,11 +50,14 @@ class Factor:
     low, high : float
         The plausible range.
     log : bool
-        True when sampled log-uniformly (the default rule), else uniformly.
+        True when sampled log-uniformly (the default rule, or a spread declared
+        with ``spread_log``), else uniformly.
     assumed : bool
         True when the value is a teaching choice.
     why : str
         Why this range.
+    rule : bool
+        True when the range comes from the default rule, not a declared spread.
     """
 
     cls: type
@@ -65,6 +68,7 @@ class Factor:
     log: bool
     assumed: bool
     why: str
+    rule: bool = False
 
     @property
     def label(self) -> str:
@@ -75,8 +79,10 @@ class Factor:
         """The parameter's value at ``u`` in [0, 1] (0 gives ``low``, 1 gives ``high``)."""
         x = np.asarray(u, dtype=float)
         if self.log:
-            return np.exp(np.log(self.low) + x * (np.log(self.high) - np.log(self.low)))
-        return self.low + x * (self.high - self.low)
+            v = np.exp(np.log(self.low) + x * (np.log(self.high) - np.log(self.low)))
+        else:
+            v = self.low + x * (self.high - self.low)
+        return np.clip(v, self.low, self.high)          # no overshoot by round-off
 
     def unit_of(self, value: float) -> float:
         """Where ``value`` lies on [0, 1] from ``low`` to ``high`` (the inverse of ``value``)."""
@@ -122,7 +128,8 @@ def factor_of(cls: type, name: str) -> Factor | None:
     if md.get("spread") is not None:
         low, high = md["spread"]
         check_range(label, md, low, high, default)
-        return Factor(cls, name, default, low, high, False, assumed, md["spread_why"])
+        return Factor(cls, name, default, low, high, bool(md.get("spread_log")), assumed,
+                      md["spread_why"])
     if not assumed or default <= 0:
         return None
     low, high = default / DEFAULT_FACTOR, default * DEFAULT_FACTOR
@@ -132,8 +139,11 @@ def factor_of(cls: type, name: str) -> Factor | None:
     if not _inside(md, low):
         low = md["low"] + 1e-9 if md["low_open"] else md["low"]
     check_range(label, md, low, high, default)
-    return Factor(cls, name, default, low, high, low > 0, assumed,
-                  "assumed: a factor of two either way (the default rule)")
+    clipped = not (math.isclose(low * DEFAULT_FACTOR, default)
+                   and math.isclose(high, default * DEFAULT_FACTOR))
+    why = "assumed: a factor of two either way (the default rule)" + (
+        ", clipped to the valid range" if clipped else "")
+    return Factor(cls, name, default, low, high, low > 0, assumed, why, rule=True)
 
 
 @dataclass(frozen=True)
@@ -211,8 +221,9 @@ class Space:
                 raise ValueError(f"{label}: a range is (low, high), got {rng!r}")
             md = {g.name: g for g in fields(f.cls)}[f.name].metadata
             check_range(label, md, rng[0], rng[1], f.default)
-            out[label] = replace(f, low=float(rng[0]), high=float(rng[1]), log=False,
-                                 why="set by the caller")
+            lo, hi = float(rng[0]), float(rng[1])
+            out[label] = replace(f, low=lo, high=hi, log=f.log and lo > 0,
+                                 why="set by the caller", rule=False)
         return Space(tuple(out.values()))
 
 

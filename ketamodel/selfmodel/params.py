@@ -65,7 +65,7 @@ class SelfModelParams:
     support_evidence: float = param(
         1.0, "a.u.", "assumed: a therapist's evidence about the person, above neutral",
         low=-10.0, high=10.0, low_open=False,
-        spread=(0.5, 2.0),
+        spread=(0.5, 2.0), spread_log=True,
         spread_why="a therapist's evidence half to twice as far above neutral")
     therapy_precision: float = param(
         4.0, "1/a.u.²", "assumed: an hour of therapy is focused evidence, sixteen times "
