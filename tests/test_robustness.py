@@ -378,8 +378,32 @@ def test_the_reports_tables_name_every_claim_once():
     table = report.results_markdown(results)
     assert all(table.count(f"`{k}`") == 1 for k in CLAIMS)
     assert report.results_markdown(results, chapter=3).count("| `ch3.") == 2
+    assert report.short("HabenulaParams.tonic_Hz") == "Habenula.tonic_Hz"
     assert "ch6." not in report.sobol_markdown(results)             # no Sobol for a cohort
     assert report.range_text(nw.NetworkParams, "hill") == "1 to 4 (×½ to ×2)"
     assert report.range_text(ph.PKParams, "v1_L_per_kg") == "held"
     assert "log-uniform" in report.range_text(ph.ReceptorParams, "ic50_uM")
     assert "`HabenulaParams.nmda_half_drive`" in report.spreads_markdown()
+
+
+def test_the_figures_render_with_titles_and_labels():
+    import io
+
+    from ketamodel import plotting
+
+    results = analysis.load_results()
+    key = "ch2.ketamine_partway"
+    m = analysis.morris_of(analysis.MarginOf(key), CLAIMS[key].space().labels,
+                           trajectories=4, seed=1)
+    for fig in (plotting.claim_shares(results), plotting.deciders(results),
+                plotting.morris_plane(m)):
+        title = fig._suptitle.get_text() if fig._suptitle else fig.axes[0].get_title("left")
+        assert title, fig
+        visible = [ax for ax in fig.axes if ax.get_visible()]
+        assert any(ax.get_xlabel() for ax in visible) or fig._supxlabel is not None
+        fig.savefig(io.BytesIO(), format="png")
+    shares = plotting.claim_shares(results)
+    assert len(shares.axes[0].get_yticklabels()) == len(CLAIMS)
+    for fn in (plotting.claim_shares, plotting.deciders):
+        with pytest.raises(ValueError, match="at least one claim"):
+            fn({})

@@ -30,7 +30,7 @@ def claim_shares(results: Mapping[str, ClaimRobustness]) -> Figure:
     keys = [k for k in CLAIMS if k in results]
     if not keys:
         raise ValueError("results must hold at least one claim of CLAIMS")
-    fig, ax = new_figure(figsize=(7.0, 0.36 * len(keys) + 1.2))
+    fig, ax = new_figure(figsize=(7.0, 0.36 * len(keys) + 1.4))
     y = np.arange(len(keys))[::-1]
     for yi, k in zip(y, keys, strict=True):
         r = results[k]
@@ -38,21 +38,24 @@ def claim_shares(results: Mapping[str, ClaimRobustness]) -> Figure:
         ax.barh(yi, r.share, color=colour, height=0.7)
         if r.share_undefined:
             ax.barh(yi, r.share_undefined, left=1 - r.share_undefined, height=0.7,
-                    color=PALETTE["grey"], alpha=0.5)
+                    color=PALETTE["grey"], alpha=0.6,
+                    label="no single steady state" if yi == y[0] else None)
         ax.plot(r.share_ci, [yi, yi], color=PALETTE["black"], lw=1.2)
     for x in (0.1, 0.5, 0.9):
         ax.axvline(x, color=PALETTE["grey"], ls=":", lw=1)
     ax.set_yticks(y, keys)
     ax.set_xlim(0, 1)
     ax.grid(axis="y", visible=False)
-    _finish(ax, "Some claims hold across their space, others only in part of it",
-            "share of the plausible parameter space in which the claim holds "
-            "(grey: no single steady state)")
+    if any(results[k].share_undefined for k in keys):
+        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=8)
+    ax.set_xlabel("share of the plausible space where the claim holds (95 % interval)")
+    fig.suptitle("Some claims hold everywhere, others in part of the space",
+                 x=0.02, ha="left", fontsize=11, fontweight="bold")
     return fig
 
 
 def deciders(results: Mapping[str, ClaimRobustness], count: int = 4) -> Figure:
-    """For each claim, the ``count`` parameters with the largest Morris μ* (what decides it).
+    """For each claim, the ``count`` parameters with the largest Morris μ* (what moves its margin).
 
     μ* is the mean absolute elementary effect: the change of the claim's
     margin when the parameter jumps by 2/3 of its range (four levels),
@@ -80,7 +83,7 @@ def deciders(results: Mapping[str, ClaimRobustness], count: int = 4) -> Figure:
         ax.set_title(k, loc="left", fontsize=8)
     for ax in axes[len(keys):]:
         ax.set_visible(False)
-    fig.suptitle("A few assumed parameters decide each claim (Morris μ* of the margin)",
+    fig.suptitle("A few assumed parameters move each claim's margin (Morris μ*)",
                  x=0.02, ha="left", fontsize=11, fontweight="bold")
     fig.supxlabel("μ*: mean absolute change of the margin per unit of the parameter's range",
                   fontsize=9)

@@ -11,6 +11,12 @@ from .claims import CLAIMS
 from .space import factor_of
 
 
+def short(label: str) -> str:
+    """``Class.field`` without the class's ``Params`` suffix (``Habenula.tonic_Hz``)."""
+    cls, name = label.split(".", 1)
+    return f"{cls.removesuffix('Params')}.{name}"
+
+
 def range_text(cls: type, name: str) -> str:
     """How one parameter is varied: ``"held"``, ``"×½–×2"`` (the default rule) or ``"low–high"``."""
     f = factor_of(cls, name)
@@ -38,14 +44,15 @@ def spreads_markdown() -> str:
 
 
 def claims_markdown() -> str:
-    """The registry: each claim, its chapter, what its margin measures, what it varies and holds."""
-    lines = ["| claim | chapter | as the chapter states it | margin | varies | holds fixed |",
-             "|---|---|---|---|---|---|"]
+    """The registry: each claim, what its margin measures, what it varies and what it holds."""
+    lines = ["| claim | as the chapter states it | margin | varies, and holds fixed |",
+             "|---|---|---|---|"]
     for c in CLAIMS.values():
-        classes = ", ".join(f"`{k.__name__}`" for k in c.classes)
-        lines.append(f"| `{c.key}` | {c.chapter} | {c.text} | {c.margin_unit} | "
-                     f"{len(c.space())} parameters of {classes} | "
-                     f"{provenance._escape(c.held) or '—'} |")
+        classes = ", ".join(f"`{k.__name__.removesuffix('Params')}`" for k in c.classes)
+        held = provenance._escape(c.held)
+        lines.append(f"| `{c.key}` | {c.text} | {c.margin_unit} | "
+                     f"{len(c.space())} parameters of {classes}"
+                     + (f"; holds {held}" if held else "") + " |")
     return "\n".join(lines)
 
 
@@ -57,18 +64,18 @@ def results_markdown(results: Mapping[str, ClaimRobustness], count: int = 3,
     the claim holds from those where it fails (KS distance); "how strongly"
     those that move its margin most (Morris μ*).
     """
-    lines = ["| claim | margin at the book's values | holds in (95 % interval) | verdict "
-             "| whether it holds: decided by (KS) | how strongly: moved by (μ*) |",
+    lines = ["| claim | margin, book's values | holds in (95 % interval) | verdict "
+             "| whether it holds (KS) | how strongly (μ*) |",
              "|---|---|---|---|---|---|"]
     for k, claim in CLAIMS.items():
         if k not in results or (chapter is not None and claim.chapter != chapter):
             continue
         r = results[k]
         top = sorted(zip(r.mu_star, r.labels, strict=True), reverse=True)[:count]
-        moved = "; ".join(f"`{label}` ({mu:.2g})" for mu, label in top)
+        moved = "; ".join(f"`{short(label)}` ({mu:.2g})" for mu, label in top)
         if r.splits:
             ks = sorted(zip(r.ks, r.labels, strict=True), reverse=True)[:count]
-            split = "; ".join(f"`{label}` ({d:.2f})" for d, label in ks)
+            split = "; ".join(f"`{short(label)}` ({d:.2f})" for d, label in ks)
         else:
             split = "— (it " + ("holds" if r.share == 1 else "fails") + " at every point)"
         lines.append(f"| `{k}` | {r.margin_default:.2f} | {100 * r.share:.0f} % "
@@ -86,7 +93,7 @@ def sobol_markdown(results: Mapping[str, ClaimRobustness], count: int = 3) -> st
         if r is None or not r.st:
             continue
         top = sorted(zip(r.st, r.st_conf, r.labels, strict=True), reverse=True)[:count]
-        cells = "; ".join(f"`{label}` {st:.2f} ± {c:.2f}" for st, c, label in top)
+        cells = "; ".join(f"`{short(label)}` {st:.2f} ± {c:.2f}" for st, c, label in top)
         lines.append(f"| `{k}` | {cells} | {sum(r.s1):.2f} |")
     return "\n".join(lines)
 
