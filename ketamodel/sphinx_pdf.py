@@ -197,20 +197,24 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(directory: Path) -> Iterator[str]:
+def serve(directory: Path, handler: type[http.server.SimpleHTTPRequestHandler] | None = None
+          ) -> Iterator[str]:
     """Serve ``directory`` from a thread on an ephemeral port of 127.0.0.1.
 
     Parameters
     ----------
     directory : Path
         Folder to serve.
+    handler : type, optional
+        A ``SimpleHTTPRequestHandler`` subclass to serve with (default: one that
+        logs nothing).
 
     Yields
     ------
     str
         Base URL, ending in ``/``.
     """
-    handler = functools.partial(_QuietHandler, directory=str(directory))
+    handler = functools.partial(handler or _QuietHandler, directory=str(directory))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)

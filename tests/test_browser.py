@@ -27,7 +27,6 @@ import functools
 import http.server
 import posixpath
 import re
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -41,6 +40,7 @@ from playwright.sync_api import Browser, Route, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from ketamodel.publish import pages_url, read_address
+from ketamodel.sphinx_pdf import serve
 from ketamodel.sphinx_site import NOT_FOUND, site_root
 from ketamodel.sphinxext import toc_pages
 
@@ -102,15 +102,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def server(built_book: Path) -> Iterator[str]:
     """Base URL of the built book, served from a thread on an ephemeral loopback port."""
-    handler = functools.partial(_QuietHandler, directory=str(built_book))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(timeout=5)
+    with serve(built_book, _QuietHandler) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -579,15 +572,8 @@ def pages_server(built_book: Path) -> Iterator[str]:
     """The built book served as its GitHub Pages site (at the path of its published copy)."""
     prefix = site_root(PUBLISHED)
     handler = type("Handler", (_GitHubPagesHandler,), {"prefix": prefix})
-    httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(built_book)))
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}{prefix}"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(timeout=5)
+    with serve(built_book, handler) as base:
+        yield base.rstrip("/") + prefix
 
 
 @pytest.mark.parametrize("missing", ["no-such-page.html", "chapters/no-such-chapter.html",

@@ -9,16 +9,11 @@ from matplotlib.figure import Figure
 
 from ..robustness.analysis import ClaimRobustness, Morris
 from ..robustness.claims import CLAIMS
+from ..robustness.report import short
 from .style import CYCLE, PALETTE, _finish, new_figure
 
 #: One colour per chapter (Okabe–Ito).
 CHAPTER_COLOURS = dict(zip(range(1, 7), CYCLE, strict=False))
-
-
-def _short(label: str) -> str:
-    """``Class.field`` without the class's ``Params`` suffix, for tick labels."""
-    cls, name = label.split(".", 1)
-    return f"{cls.removesuffix('Params')}.{name}"
 
 
 def claim_shares(results: Mapping[str, ClaimRobustness]) -> Figure:
@@ -77,7 +72,7 @@ def deciders(results: Mapping[str, ClaimRobustness], count: int = 4) -> Figure:
         yy = np.arange(len(order))[::-1]
         ax.barh(yy, mu, xerr=conf, color=CHAPTER_COLOURS[CLAIMS[k].chapter], height=0.65,
                 error_kw={"lw": 0.8})
-        ax.set_yticks(yy, [_short(r.labels[i]) for i in order], fontsize=7)
+        ax.set_yticks(yy, [short(r.labels[i]) for i in order], fontsize=7)
         ax.tick_params(axis="x", labelsize=7)
         ax.grid(axis="y", visible=False)
         ax.set_title(k, loc="left", fontsize=8)
@@ -99,7 +94,7 @@ def morris_plane(m: Morris, title: str | None = None, count: int = 5) -> Figure:
     fig, ax = new_figure(figsize=(6.0, 4.0))
     ax.scatter(m.mu_star, m.sigma, color=PALETTE["blue"], s=22, zorder=3)
     for i in np.argsort(-m.mu_star, kind="stable")[:count]:
-        ax.annotate(_short(m.labels[i]), (m.mu_star[i], m.sigma[i]), fontsize=8,
+        ax.annotate(short(m.labels[i]), (m.mu_star[i], m.sigma[i]), fontsize=8,
                     xytext=(4, 3), textcoords="offset points")
     top = max(float(np.max(m.mu_star)), float(np.max(m.sigma)), 1e-9) * 1.1
     ax.plot([0, top], [0, top], color=PALETTE["grey"], ls=":", lw=1)
